@@ -1,0 +1,55 @@
+namespace LlmStrategies.Providers;
+
+/// <summary>
+/// Selects and configures the chat model, typically bound from configuration (section "ChatProvider"), for example
+/// <c>--ChatProvider:Provider=Ollama --ChatProvider:Model=llama3.2</c>.
+/// </summary>
+public sealed class ChatProviderOptions
+{
+    /// <summary>The OpenAI endpoint used when <see cref="Endpoint"/> is not set.</summary>
+    public static readonly Uri DefaultOpenAIEndpoint = new("https://api.openai.com/v1");
+
+    /// <summary>The Ollama endpoint used when <see cref="Endpoint"/> is not set.</summary>
+    public static readonly Uri DefaultOllamaEndpoint = new("http://localhost:11434");
+
+    /// <summary>Gets or sets the provider. Default <see cref="ChatProviderKind.Baseline"/>.</summary>
+    public ChatProviderKind Provider { get; set; } = ChatProviderKind.Baseline;
+
+    /// <summary>
+    /// Gets or sets the endpoint: for OpenAI-compatible servers the base address including the version path (for example
+    /// <c>http://localhost:8000/v1</c>); for Ollama the server address. Default: the provider's public default.
+    /// </summary>
+    public Uri? Endpoint { get; set; }
+
+    /// <summary>Gets or sets the model (or deployment) name; required for OpenAI and Ollama.</summary>
+    public string? Model { get; set; }
+
+    /// <summary>
+    /// Gets or sets the API key for OpenAI-compatible endpoints. When unset, the environment variable named by
+    /// <see cref="ApiKeyEnvironmentVariable"/> is read. Servers without authentication accept any non-empty value.
+    /// </summary>
+    public string? ApiKey { get; set; }
+
+    /// <summary>Gets or sets the environment variable read when <see cref="ApiKey"/> is unset. Default <c>OPENAI_API_KEY</c>.</summary>
+    public string ApiKeyEnvironmentVariable { get; set; } = "OPENAI_API_KEY";
+
+    /// <summary>Gets or sets the time one HTTP request may take. Default 2 minutes.</summary>
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Gets the endpoint that will be used: <see cref="Endpoint"/> or the provider's default.</summary>
+    /// <returns>The endpoint, or <see langword="null"/> for the baseline.</returns>
+    public Uri? ResolveEndpoint() => Endpoint ?? Provider switch
+    {
+        ChatProviderKind.OpenAI => DefaultOpenAIEndpoint,
+        ChatProviderKind.Ollama => DefaultOllamaEndpoint,
+        _ => null,
+    };
+
+    /// <summary>Gets the API key that will be used: <see cref="ApiKey"/> or the environment variable.</summary>
+    /// <returns>The key, or <see langword="null"/> when neither is set.</returns>
+    public string? ResolveApiKey() =>
+        !string.IsNullOrWhiteSpace(ApiKey) ? ApiKey
+        : string.IsNullOrWhiteSpace(ApiKeyEnvironmentVariable) ? null
+        : Environment.GetEnvironmentVariable(ApiKeyEnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
+        : null;
+}

@@ -1,0 +1,88 @@
+using LlmStrategies;
+using LlmStrategies.Baseline;
+using LlmStrategies.Pipeline;
+using LlmStrategies.Prompting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers LlmStrategies services.</summary>
+public static class LlmStrategiesServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the defaults every strategy pipeline starts from (<see cref="StrategyPipelineOptions"/>, validated when
+    /// the host starts), the default <see cref="IPromptBuilder"/> and <see cref="TimeProvider"/> when none is registered.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Adjusts the pipeline defaults.</param>
+    /// <returns>A builder for further configuration.</returns>
+    public static LlmStrategiesBuilder AddLlmStrategies(this IServiceCollection services, Action<StrategyPipelineOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<StrategyPipelineOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StrategyPipelineOptions>, StrategyPipelineOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IPromptBuilder, SectionedPromptBuilder>();
+        return new LlmStrategiesBuilder(services);
+    }
+
+    /// <summary>
+    /// Registers <see cref="ExtractiveBaselineChatClient"/> as the <see cref="IChatClient"/> when no chat client is
+    /// registered yet: the deterministic offline baseline (not a language model).
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddBaselineChatClient(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton<IChatClient, ExtractiveBaselineChatClient>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers a named <see cref="StrategyPipeline"/> as a keyed singleton (key = <paramref name="name"/>), also
+    /// resolvable as keyed <see cref="IStrategy"/> and among all <see cref="IStrategy"/> services. The builder starts from
+    /// the registered <see cref="StrategyPipelineOptions"/>, the registered <see cref="IChatClient"/>,
+    /// <see cref="IPromptBuilder"/> and <see cref="TimeProvider"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="name">The strategy's name; also its service key.</param>
+    /// <param name="configure">Adds stages to the builder.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddStrategyPipeline(this IServiceCollection services, string name, Action<IServiceProvider, StrategyPipelineBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(configure);
+
+        services.AddKeyedSingleton(name, (provider, _) =>
+        {
+            var chatClient = provider.GetService<IChatClient>()
+                ?? throw new InvalidOperationException($"Strategy pipeline '{name}' needs an IChatClient: register one (services.AddChatClient(...)) or call services.AddBaselineChatClient() for the offline baseline.");
+            var builder = new StrategyPipelineBuilder(name, chatClient, provider.GetService<IOptions<StrategyPipelineOptions>>()?.Value);
+            if (provider.GetService<IPromptBuilder>() is { } promptBuilder)
+            {
+                builder.UsePromptBuilder(promptBuilder);
+            }
+
+            if (provider.GetService<TimeProvider>() is { } timeProvider)
+            {
+                builder.UseTimeProvider(timeProvider);
+            }
+
+            configure(provider, builder);
+            return builder.Build();
+        });
+        services.AddKeyedSingleton<IStrategy>(name, (provider, key) => provider.GetRequiredKeyedService<StrategyPipeline>(key));
+        services.AddSingleton<IStrategy>(provider => provider.GetRequiredKeyedService<StrategyPipeline>(name));
+        return services;
+    }
+}

@@ -1,0 +1,172 @@
+using LlmStrategies.Prompting;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+
+namespace LlmStrategies.Pipeline;
+
+/// <summary>
+/// Assembles a <see cref="StrategyPipeline"/>: input validation → filtering → few-shot selection and retrieval
+/// (concurrently) → prompt building → model call → output validation with bounded repair → result.
+/// </summary>
+/// <example>
+/// <code>
+/// var pipeline = new StrategyPipelineBuilder("rag", chatClient)
+///     .UseRetrievalAugmentation(retriever, top: 5)
+///     .AddOutputValidator(new CitationOutputValidator())
+///     .Build();
+/// var result = await pipeline.RunAsync(new StrategyRequest("How long is the warranty?"));
+/// </code>
+/// </example>
+public sealed class StrategyPipelineBuilder
+{
+    private readonly List<IInputValidator> _inputValidators = [];
+    private readonly List<IRequestFilter> _filters = [];
+    private readonly List<IOutputValidator> _outputValidators = [];
+    private IFewShotSelector? _selector;
+    private IRetriever? _retriever;
+    private IPromptBuilder? _promptBuilder;
+    private TimeProvider _timeProvider = TimeProvider.System;
+
+    /// <summary>Creates a builder.</summary>
+    /// <param name="name">The strategy's name, unique within an experiment.</param>
+    /// <param name="chatClient">The model.</param>
+    /// <param name="defaults">Settings to start from (copied), or <see langword="null"/> for the documented defaults.</param>
+    public StrategyPipelineBuilder(string name, IChatClient chatClient, StrategyPipelineOptions? defaults = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(chatClient);
+        Name = name;
+        ChatClient = chatClient;
+        if (defaults is not null)
+        {
+            Options.CopyFrom(defaults);
+        }
+    }
+
+    /// <summary>Gets the strategy's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the model.</summary>
+    public IChatClient ChatClient { get; }
+
+    /// <summary>Gets the settings, to adjust before <see cref="Build"/>.</summary>
+    public StrategyPipelineOptions Options { get; } = new();
+
+    /// <summary>Adjusts the settings.</summary>
+    /// <param name="configure">The adjustment.</param>
+    /// <returns>This builder.</returns>
+    public StrategyPipelineBuilder Configure(Action<StrategyPipelineOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        configure(Options);
+        return this;
+    }
+
+    /// <summary>Adds an input validator; validators run in the order added, after the built-in empty and length checks.</summary>
+    /// <param name="validator">The validator.</param>
+    /// <returns>This builder.</returns>
+    public StrategyPipelineBuilder AddInputValidator(IInputValidator validator)
+    {
+        ArgumentNullException.ThrowIfNull(validator);
+        _inputValidators.Add(validator);
+        return this;
+    }
+
+    /// <summary>Adds a filter; filters run in the order added, and the first refusal stops the pipeline.</summary>
+    /// <param name="filter">The filter.</param>
+    /// <returns>This builder.</returns>
+    public StrategyPipelineBuilder AddFilter(IRequestFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        _filters.Add(filter);
+        return this;
+    }
+
+    /// <summary>Selects few-shot examples for every request.</summary>
+    /// <param name="selector">The selector.</param>
+    /// <param name="count">How many examples; <see langword="null"/> keeps <see cref="StrategyPipelineOptions.FewShotCount"/>.</param>
+    /// <returns>This builder.</returns>
+    public StrategyPipelineBuilder UseFewShot(IFewShotSelector selector, int? count = null)
+    {
+        ArgumentNullException.ThrowIfNull(selector);
+        _selector = selector;
+        if (count is { } c)
+        {
+            Options.FewShotCount = c;
+        }
+
+        return this;
+    }
+
+    /// <summary>Retrieves context for every request and puts it into the prompt with citation markers.</summary>
+    /// <param name="retriever">The retriever.</param>
+    /// <param name="top">How many chunks; <see langword="null"/> keeps <see cref="StrategyPipelineOptions.RetrievalTop"/>.</param>
+    /// <returns>This builder.</returns>
+    public StrategyPipelineBuilder UseRetrievalAugmentation(IRetriever retriever, int? top = null)
+    {
+        ArgumentNullException.ThrowIfNull(retriever);
+        _retriever = retriever;
+        if (top is { } t)
+        {
+            Options.RetrievalTop = t;
+        }
+
+        return this;
+    }
+
+    /// <summary>Replaces the prompt builder (default: <see cref="SectionedPromptBuilder"/>).</summary>
+    /// <param name="promptBuilder">The prompt builder.</param>
+    /// <returns>This builder.</returns>
+    public StrategyPipelineBuilder UsePromptBuilder(IPromptBuilder promptBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(promptBuilder);
+        _promptBuilder = promptBuilder;
+        return this;
+    }
+
+    /// <summary>Adds an output validator; all validators run on every answer and their errors are combined.</summary>
+    /// <param name="validator">The validator.</param>
+    /// <returns>This builder.</returns>
+    public StrategyPipelineBuilder AddOutputValidator(IOutputValidator validator)
+    {
+        ArgumentNullException.ThrowIfNull(validator);
+        _outputValidators.Add(validator);
+        return this;
+    }
+
+    /// <summary>Sets the clock used to measure stage latencies (default <see cref="TimeProvider.System"/>).</summary>
+    /// <param name="timeProvider">The clock.</param>
+    /// <returns>This builder.</returns>
+    public StrategyPipelineBuilder UseTimeProvider(TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _timeProvider = timeProvider;
+        return this;
+    }
+
+    /// <summary>Validates the settings and builds the pipeline. The builder can be changed and built again afterwards.</summary>
+    /// <returns>The pipeline.</returns>
+    /// <exception cref="OptionsValidationException">A setting is out of range; the message names it.</exception>
+    public StrategyPipeline Build()
+    {
+        var validation = new StrategyPipelineOptionsValidator().Validate(Name, Options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(Name, typeof(StrategyPipelineOptions), validation.Failures);
+        }
+
+        var options = new StrategyPipelineOptions();
+        options.CopyFrom(Options);
+        return new StrategyPipeline(
+            Name,
+            ChatClient,
+            options,
+            [.. _inputValidators],
+            [.. _filters],
+            _selector,
+            _retriever,
+            _promptBuilder ?? new SectionedPromptBuilder(),
+            [.. _outputValidators],
+            _timeProvider);
+    }
+}
