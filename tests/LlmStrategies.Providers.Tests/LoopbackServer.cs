@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace LlmStrategies.Providers.Tests;
+
+/// <summary>A tiny HTTP server on 127.0.0.1 that answers each request with a callback and records what it received.</summary>
+internal sealed class LoopbackServer : IAsyncDisposable
+{
+    private readonly HttpListener _listener;
+    private readonly Task _loop;
+    private readonly Func<RecordedRequest, (int Status, string ContentType, string Body)> _handler;
+
+    public LoopbackServer(Func<RecordedRequest, (int Status, string ContentType, string Body)> handler)
+    {
+        _handler = handler;
+        // Take a free port from the OS, then listen on it (retry if another process grabbed it in between).
+        for (var attempt = 0; ; attempt++)
+        {
+            var probe = new TcpListener(IPAddress.Loopback, 0);
+            probe.Start();
+            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+            probe.Stop();
+            _listener = new HttpListener();
+            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+            try
+            {
+                _listener.Start();
+                BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+                break;
+            }
+            catch (HttpListenerException) when (attempt < 5)
+            {
+                _listener.Close();
+            }
+        }
+
+        _loop = Task.Run(ServeAsync);
+    }
+
+    public Uri BaseAddress { get; }
+
+    public List<RecordedRequest> Requests { get; } = [];
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception) when (!_listener.IsListening)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
+            var request = new RecordedRequest(
+                context.Request.HttpMethod,
+                context.Request.Url!.AbsolutePath,
+                context.Request.Headers["Authorization"],
+                await reader.ReadToEndAsync());
+            lock (Requests)
+            {
+                Requests.Add(request);
+            }
+
+            var (status, contentType, body) = _handler(request);
+            var bytes = Encoding.UTF8.GetBytes(body);
+            context.Response.StatusCode = status;
+            context.Response.ContentType = contentType;
+            context.Response.ContentLength64 = bytes.Length;
+            await context.Response.OutputStream.WriteAsync(bytes);
+            context.Response.Close();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Stop();
+        _listener.Close();
+        await _loop.ConfigureAwait(false);
+    }
+}
+
+internal sealed record RecordedRequest(string Method, string Path, string? Authorization, string Body);
