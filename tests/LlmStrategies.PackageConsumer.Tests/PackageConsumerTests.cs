@@ -82,7 +82,7 @@ public class PackageConsumerTests
             Assert.That(File.Exists(symbols), Is.True, "symbol package");
         });
 
-        // The portable PDB in the symbol package embeds the sources it was built from (SourceLink-ready).
+        // The portable PDB in the symbol package embeds every source file, so a debugger can step into the library.
         using var symbolZip = ZipFile.OpenRead(symbols);
         using var pdb = new MemoryStream();
         using (var entry = symbolZip.GetEntry($"lib/net10.0/{id}.pdb")!.Open())
@@ -93,6 +93,15 @@ public class PackageConsumerTests
         pdb.Position = 0;
         using var provider = MetadataReaderProvider.FromPortablePdbStream(pdb);
         var reader = provider.GetMetadataReader();
-        Assert.That(reader.Documents.Count, Is.GreaterThan(0));
+        var embeddedSourceKind = new Guid("0E8A571B-6926-466E-B4AD-8AB04611F5FE");
+        var documents = reader.Documents.ToList();
+        var withEmbeddedSource = documents.Count(document => reader.GetCustomDebugInformation(document)
+            .Select(reader.GetCustomDebugInformation)
+            .Any(c => reader.GetGuid(c.Kind) == embeddedSourceKind));
+        Assert.Multiple(() =>
+        {
+            Assert.That(documents, Is.Not.Empty);
+            Assert.That(withEmbeddedSource, Is.EqualTo(documents.Count), "every source document is embedded");
+        });
     }
 }
