@@ -57,11 +57,16 @@ public static class LlmStrategiesServiceCollectionExtensions
     /// <param name="name">The strategy's name; also its service key.</param>
     /// <param name="configure">Adds stages to the builder.</param>
     /// <returns>The service collection.</returns>
+    /// <exception cref="InvalidOperationException">A pipeline with the same name is already registered.</exception>
     public static IServiceCollection AddStrategyPipeline(this IServiceCollection services, string name, Action<IServiceProvider, StrategyPipelineBuilder> configure)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(configure);
+        if (services.Any(d => d.ServiceType == typeof(StrategyPipeline) && d.IsKeyedService && Equals(d.ServiceKey, name)))
+        {
+            throw new InvalidOperationException($"A strategy pipeline named '{name}' is already registered; strategy names must be unique so experiments can tell results apart.");
+        }
 
         services.AddKeyedSingleton(name, (provider, _) =>
         {

@@ -68,6 +68,10 @@ public sealed class StrategyPipeline : IStrategy
     public StrategyFingerprint Fingerprint { get; }
 
     /// <summary>Gets the canonical configuration text the fingerprint hashes (record it next to experiment results).</summary>
+    /// <remarks>
+    /// It covers the pipeline's own settings and components and the chat client's reported provider and default model;
+    /// middleware wrapped inside the chat client is not visible to it, so configure strategies through the builder.
+    /// </remarks>
     public string FingerprintText { get; }
 
     /// <inheritdoc/>

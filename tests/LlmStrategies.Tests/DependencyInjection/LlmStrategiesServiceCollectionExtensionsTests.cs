@@ -102,6 +102,15 @@ public class LlmStrategiesServiceCollectionExtensionsTests
     }
 
     [Test]
+    public void DuplicateStrategyNames_AreRejected()
+    {
+        var services = new ServiceCollection();
+        services.AddLlmStrategies().AddStrategy("rag", (_, _) => { });
+
+        Assert.That(() => services.AddStrategyPipeline("rag", (_, _) => { }), Throws.InvalidOperationException.With.Message.Contains("'rag' is already registered"));
+    }
+
+    [Test]
     public void ArgumentsAreChecked()
     {
         var services = new ServiceCollection();
