@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
 namespace LlmStrategies;
@@ -34,4 +35,23 @@ public static class StrategyResponseExtensions
 
     internal static void SetFewShotExamples(AdditionalPropertiesDictionary properties, IReadOnlyList<FewShotExample> examples) =>
         properties[FewShotExamplesKey] = examples;
+
+    /// <summary>Passes streaming updates through, letting <paramref name="annotate"/> add properties to the first one.</summary>
+    internal static async IAsyncEnumerable<ChatResponseUpdate> AnnotateFirst(
+        IAsyncEnumerable<ChatResponseUpdate> updates,
+        Action<AdditionalPropertiesDictionary> annotate,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var first = true;
+        await foreach (var update in updates.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (first)
+            {
+                annotate(update.AdditionalProperties ??= []);
+                first = false;
+            }
+
+            yield return update;
+        }
+    }
 }

@@ -46,15 +46,9 @@ public sealed class FewShotChatClient : DelegatingChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var (augmented, examples) = await AugmentAsync(messages, cancellationToken).ConfigureAwait(false);
-        var first = true;
-        await foreach (var update in base.GetStreamingResponseAsync(augmented, options, cancellationToken).ConfigureAwait(false))
+        var updates = base.GetStreamingResponseAsync(augmented, options, cancellationToken);
+        await foreach (var update in StrategyResponseExtensions.AnnotateFirst(updates, p => StrategyResponseExtensions.SetFewShotExamples(p, examples), cancellationToken).ConfigureAwait(false))
         {
-            if (first)
-            {
-                StrategyResponseExtensions.SetFewShotExamples(update.AdditionalProperties ??= [], examples);
-                first = false;
-            }
-
             yield return update;
         }
     }

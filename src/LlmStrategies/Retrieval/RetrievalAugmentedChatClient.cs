@@ -48,15 +48,9 @@ public sealed class RetrievalAugmentedChatClient : DelegatingChatClient
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var (augmented, sources) = await AugmentAsync(messages, cancellationToken).ConfigureAwait(false);
-        var first = true;
-        await foreach (var update in base.GetStreamingResponseAsync(augmented, options, cancellationToken).ConfigureAwait(false))
+        var updates = base.GetStreamingResponseAsync(augmented, options, cancellationToken);
+        await foreach (var update in StrategyResponseExtensions.AnnotateFirst(updates, p => StrategyResponseExtensions.SetRetrievedSources(p, sources), cancellationToken).ConfigureAwait(false))
         {
-            if (first)
-            {
-                StrategyResponseExtensions.SetRetrievedSources(update.AdditionalProperties ??= [], sources);
-                first = false;
-            }
-
             yield return update;
         }
     }
