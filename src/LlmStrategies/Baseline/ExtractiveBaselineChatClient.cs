@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Text.RegularExpressions;
 using LlmStrategies.Prompting;
 using LlmStrategies.Text;
 using Microsoft.Extensions.AI;
@@ -17,7 +16,7 @@ namespace LlmStrategies.Baseline;
 /// render, ignores instructions and examples, and never generates text of its own. Token counts in its usage are a
 /// word-and-punctuation estimate, not any provider's tokenizer. Thread-safe.
 /// </remarks>
-public sealed partial class ExtractiveBaselineChatClient : IChatClient
+public sealed class ExtractiveBaselineChatClient : IChatClient
 {
     /// <summary>The answer given when the prompt has no context or no sentence shares a term with the question.</summary>
     public const string NoAnswer = "I cannot answer that from the supplied context.";
@@ -115,13 +114,10 @@ public sealed partial class ExtractiveBaselineChatClient : IChatClient
         var sentences = new List<(string Text, int Marker, HashSet<string> Terms)>();
         foreach (var passage in passages)
         {
-            foreach (var sentence in SentenceBoundary().Split(passage.Text))
+            foreach (var range in SentenceSplitter.Split(passage.Text))
             {
-                var trimmed = sentence.Trim();
-                if (trimmed.Length > 0)
-                {
-                    sentences.Add((trimmed, passage.Marker, TextTerms.ContentTerms(trimmed).ToHashSet(StringComparer.Ordinal)));
-                }
+                var sentence = passage.Text[range];
+                sentences.Add((sentence, passage.Marker, TextTerms.ContentTerms(sentence).ToHashSet(StringComparer.Ordinal)));
             }
         }
 
@@ -158,7 +154,4 @@ public sealed partial class ExtractiveBaselineChatClient : IChatClient
 
         return best < 0 ? NoAnswer : $"{sentences[best].Text} [{sentences[best].Marker}]";
     }
-
-    [GeneratedRegex(@"(?<=[.!?])\s+(?=[\p{Lu}\p{N}""'(\[])|\n+", RegexOptions.CultureInvariant)]
-    private static partial Regex SentenceBoundary();
 }

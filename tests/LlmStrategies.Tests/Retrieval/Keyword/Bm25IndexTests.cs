@@ -1,0 +1,387 @@
+using LlmStrategies.Retrieval;
+using LlmStrategies.Retrieval.Analysis;
+using LlmStrategies.Retrieval.Keyword;
+
+namespace LlmStrategies.Tests.Retrieval.Keyword;
+
+public class Bm25IndexTests
+{
+    private static TextChunk Chunk(string id, string text, params (string Key, string Value)[] metadata) => new()
+    {
+        Id = id,
+        SourceId = "doc-" + id,
+        Text = text,
+        Metadata = metadata.ToDictionary(m => m.Key, m => m.Value),
+    };
+
+    /// <summary>BM25 computed the slow, obvious way: every document, every query term.</summary>
+    private static List<(string Id, double Score)> Reference(IReadOnlyList<TextChunk> chunks, string query, int top, double k1 = 0.9, double b = 0.4)
+    {
+        var analyzer = new EnglishTextAnalyzer();
+        var docs = chunks.Select(c => (c.Id, Terms: analyzer.Analyze(c.Text))).ToList();
+        var average = docs.Average(d => (double)d.Terms.Count);
+        var scores = new List<(string Id, double Score)>();
+        foreach (var (id, terms) in docs)
+        {
+            var score = 0.0;
+            var matched = false;
+            foreach (var term in analyzer.Analyze(query))
+            {
+                var df = docs.Count(d => d.Terms.Contains(term));
+                var tf = terms.Count(t => t == term);
+                if (tf == 0)
+                {
+                    continue;
+                }
+
+                matched = true;
+                var idf = Math.Log(1 + ((docs.Count - df + 0.5) / (df + 0.5)));
+                score += idf * tf * (k1 + 1) / (tf + (k1 * (1 - b + (b * terms.Count / average))));
+            }
+
+            if (matched)
+            {
+                scores.Add((id, score));
+            }
+        }
+
+        return scores.Select((s, order) => (s, order)).OrderByDescending(x => x.s.Score).ThenBy(x => x.order).Take(top).Select(x => x.s).ToList();
+    }
+
+    private static readonly string[] Vocabulary =
+    [
+        "router", "firmware", "warranty", "antenna", "mesh", "signal", "update", "password", "guest", "network", "port",
+        "ethernet", "cable", "power", "reset", "light", "channel", "band", "speed", "range", "the", "a", "of", "and",
+    ];
+
+    private static List<TextChunk> RandomCorpus(int count, int seed)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count)
+            .Select(i => Chunk($"c{i}", string.Join(' ', Enumerable.Range(0, random.Next(1, 40)).Select(_ => Vocabulary[random.Next(Vocabulary.Length)]))))
+            .ToList();
+    }
+
+    [Test]
+    public void KnownSmallExample_HasTheHandComputedScore()
+    {
+        using var index = new Bm25Index(new Bm25Options { K1 = 1.2, B = 0.75 });
+        index.AddRange([Chunk("1", "router router firmware"), Chunk("2", "firmware update"), Chunk("3", "guest network")]);
+
+        var hits = index.Search("router", 10);
+
+        // N = 3, df = 1: idf = ln(1 + 2.5 / 1.5); tf = 2, dl = 3, avgdl = 7 / 3.
+        var idf = Math.Log(1 + (2.5 / 1.5));
+        var expected = idf * 2 * 2.2 / (2 + (1.2 * (1 - 0.75 + (0.75 * 3 / (7.0 / 3)))));
+        Assert.Multiple(() =>
+        {
+            Assert.That(hits.Select(h => h.Chunk.Id), Is.EqualTo(new[] { "1" }));
+            Assert.That(hits[0].Score, Is.EqualTo(expected).Within(1e-12));
+        });
+    }
+
+    [Test]
+    public void TopK_EqualsExhaustiveScoring_OnRandomCorpora([Values(1, 3, 10, 50)] int top)
+    {
+        var corpus = RandomCorpus(400, seed: 7);
+        using var index = new Bm25Index();
+        index.AddRange(corpus);
+        var random = new Random(11);
+
+        for (var q = 0; q < 60; q++)
+        {
+            var query = string.Join(' ', Enumerable.Range(0, random.Next(1, 6)).Select(_ => Vocabulary[random.Next(Vocabulary.Length)]));
+            var expected = Reference(corpus, query, top);
+            var actual = index.Search(query, top);
+
+            Assert.That(actual.Select(h => h.Chunk.Id), Is.EqualTo(expected.Select(e => e.Id)), query);
+            Assert.That(actual.Select(h => h.Score), Is.EqualTo(expected.Select(e => e.Score)).Within(1e-9), query);
+        }
+    }
+
+    [Test]
+    public void Ties_AreBrokenByInsertionOrder()
+    {
+        using var index = new Bm25Index();
+        index.AddRange([Chunk("b", "warranty"), Chunk("a", "warranty"), Chunk("c", "warranty")]);
+
+        Assert.That(index.Search("warranty", 2).Select(h => h.Chunk.Id), Is.EqualTo(new[] { "b", "a" }));
+    }
+
+    [Test]
+    public void RepeatedQueryTerms_CountOncePerOccurrence()
+    {
+        using var index = new Bm25Index();
+        index.AddRange([Chunk("1", "router firmware"), Chunk("2", "router")]);
+
+        var once = index.Search("firmware", 1)[0].Score;
+        var twice = index.Search("firmware firmware", 1)[0].Score;
+
+        Assert.That(twice, Is.EqualTo(2 * once).Within(1e-12));
+    }
+
+    [Test]
+    public void RemoveAndUpsert_ChangeResultsAndStatistics_LikeARebuild()
+    {
+        var corpus = RandomCorpus(300, seed: 3);
+        using var index = new Bm25Index();
+        index.AddRange(corpus);
+        var random = new Random(5);
+        var removed = corpus.Where(_ => random.NextDouble() < 0.5).Select(c => c.Id).ToHashSet();
+        foreach (var id in removed)
+        {
+            Assert.That(index.Remove(id), Is.True);
+        }
+
+        var replaced = Chunk("c1", "router router router antenna");
+        index.Upsert(replaced);
+        var remaining = corpus.Where(c => !removed.Contains(c.Id) && c.Id != "c1").Append(replaced).ToList();
+        using var rebuilt = new Bm25Index();
+        rebuilt.AddRange(remaining);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(index.Count, Is.EqualTo(remaining.Count));
+            Assert.That(index.Remove("c1-missing"), Is.False);
+            foreach (var query in new[] { "router antenna", "firmware update password", "guest network band speed" })
+            {
+                Assert.That(index.Search(query, 20).Select(h => (h.Chunk.Id, Math.Round(h.Score, 9))),
+                    Is.EquivalentTo(rebuilt.Search(query, 20).Select(h => (h.Chunk.Id, Math.Round(h.Score, 9)))), query);
+            }
+        });
+    }
+
+    [Test]
+    public void Add_RejectsADuplicateId()
+    {
+        using var index = new Bm25Index();
+        index.Add(Chunk("1", "a"));
+
+        Assert.That(() => index.Add(Chunk("1", "b")), Throws.ArgumentException.With.Message.Contains("'1' is already in the index").And.Message.Contains("Upsert"));
+    }
+
+    [Test]
+    public void Filter_RestrictsResults_AndAnUnknownFieldIsASpecificError()
+    {
+        using var index = new Bm25Index();
+        index.AddRange([Chunk("1", "router warranty", ("product", "x1")), Chunk("2", "router warranty", ("product", "x2")), Chunk("3", "router")]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(index.Search("warranty router", 10, MetadataFilter.Where("product", "x2")).Select(h => h.Chunk.Id), Is.EqualTo(new[] { "2" }));
+            Assert.That(() => index.Search("router", 10, MetadataFilter.Where("prodcut", "x2")),
+                Throws.ArgumentException.With.Message.Contains("'prodcut'").And.Message.Contains("fields: product"));
+        });
+    }
+
+    [Test]
+    public void BadQueries_AreSpecificErrors_AndStopWordOnlyQueriesFindNothing()
+    {
+        using var index = new Bm25Index(new Bm25Options { MaxQueryLength = 20 });
+        index.Add(Chunk("1", "router"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => index.Search("  ", 5), Throws.ArgumentException.With.Message.Contains("empty"));
+            Assert.That(() => index.Search(new string('x', 21), 5), Throws.ArgumentException.With.Message.Contains("21 characters").And.Message.Contains("MaxQueryLength"));
+            Assert.That(() => index.Search("router", 0), Throws.TypeOf<ArgumentOutOfRangeException>());
+            Assert.That(index.Search("the of and", 5), Is.Empty);
+            Assert.That(index.Search("unknownterm", 5), Is.Empty);
+        });
+    }
+
+    [Test]
+    public void InvalidOptions_AreRejected()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => new Bm25Index(new Bm25Options { B = 1.5 }), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("Bm25Options.B"));
+            Assert.That(() => new Bm25Index(new Bm25Options { K1 = double.NaN }), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("Bm25Options.K1"));
+        });
+    }
+
+    [Test]
+    public void Search_AllocatesNothingAfterWarmUp()
+    {
+        using var index = new Bm25Index();
+        index.AddRange(RandomCorpus(500, seed: 1));
+        var results = new KeywordHit[10];
+        const string Query = "router firmware warranty signal the";
+        for (var i = 0; i < 10; i++)
+        {
+            index.Search(Query, results, null);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var found = 0;
+        for (var i = 0; i < 100; i++)
+        {
+            found += index.Search(Query, results, null);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Multiple(() =>
+        {
+            Assert.That(found, Is.EqualTo(1000));
+            Assert.That(allocated, Is.Zero);
+        });
+    }
+
+    [Test]
+    public void ConcurrentSearches_WhileOneWriterAddsAndRemoves_SeeOnlyIndexedChunks()
+    {
+        using var index = new Bm25Index();
+        index.AddRange(RandomCorpus(200, seed: 2));
+        var extra = RandomCorpus(400, seed: 9).Select(c => Chunk("x" + c.Id, c.Text)).ToList();
+        using var stop = new CancellationTokenSource();
+        var errors = new List<Exception>();
+        var searches = 0;
+
+        var readers = Enumerable.Range(0, 4).Select(r => Task.Run(() =>
+        {
+            var random = new Random(r);
+            try
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    foreach (var hit in index.Search(Vocabulary[random.Next(Vocabulary.Length - 4)], 5))
+                    {
+                        Assert.That(hit.Chunk.Id, Does.StartWith("c").Or.StartWith("xc"));
+                        Assert.That(double.IsFinite(hit.Score) && hit.Score > 0, Is.True);
+                    }
+
+                    Interlocked.Increment(ref searches);
+                }
+            }
+            catch (Exception ex)
+            {
+                lock (errors)
+                {
+                    errors.Add(ex);
+                }
+            }
+        })).ToArray();
+
+        foreach (var chunk in extra)
+        {
+            index.Add(chunk);
+        }
+
+        foreach (var chunk in extra.Take(300))
+        {
+            index.Remove(chunk.Id);
+        }
+
+        stop.Cancel();
+        Task.WaitAll(readers);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(errors, Is.Empty);
+            Assert.That(searches, Is.GreaterThan(0));
+            Assert.That(index.Count, Is.EqualTo(300));
+        });
+    }
+
+    [Test]
+    public void SaveAndLoad_RoundTripsResultsMetadataAndSettings()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bm25-{Guid.NewGuid():N}.idx");
+        try
+        {
+            using var index = new Bm25Index(new Bm25Options { K1 = 1.3, B = 0.6, Analyzer = new TextAnalyzerOptions { StopWords = ["router"] } });
+            index.AddRange(RandomCorpus(150, seed: 4));
+            index.Add(Chunk("meta", "warranty card", ("lang", "de")));
+            index.Remove("c5");
+            index.Save(path);
+
+            using var loaded = Bm25Index.Load(path);
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(loaded.Count, Is.EqualTo(index.Count));
+                Assert.That(loaded.K1, Is.EqualTo(1.3));
+                Assert.That(loaded.Analyzer.StopWords, Is.EqualTo(new[] { "router" }));
+                Assert.That(loaded.TryGetChunk("meta", out var meta) && meta.Metadata["lang"] == "de", Is.True);
+                Assert.That(loaded.TryGetChunk("c5", out _), Is.False);
+                foreach (var query in new[] { "router firmware", "warranty", "guest band" })
+                {
+                    Assert.That(loaded.Search(query, 15).Select(h => (h.Chunk.Id, h.Score)), Is.EqualTo(index.Search(query, 15).Select(h => (h.Chunk.Id, h.Score))), query);
+                }
+
+                Assert.That(Directory.GetFiles(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}*.tmp"), Is.Empty, "no temporary file is left behind");
+            });
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void Load_RejectsForeignTruncatedAndCorruptFiles_WithSpecificMessages()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bm25-{Guid.NewGuid():N}.idx");
+        try
+        {
+            using (var index = new Bm25Index())
+            {
+                index.AddRange(RandomCorpus(50, seed: 8));
+                index.Save(path);
+            }
+
+            var good = File.ReadAllBytes(path);
+
+            File.WriteAllText(path, "{\"not\": \"an index\"}");
+            Assert.That(() => Bm25Index.Load(path), Throws.TypeOf<IndexFormatException>().With.Message.Contains("not a BM25 index file").And.Message.Contains(path));
+
+            var otherVersion = (byte[])good.Clone();
+            otherVersion[8] = 99;
+            File.WriteAllBytes(path, otherVersion);
+            Assert.That(() => Bm25Index.Load(path), Throws.TypeOf<IndexFormatException>().With.Message.Contains("version 99"));
+
+            File.WriteAllBytes(path, good[..(good.Length / 2)]);
+            Assert.That(() => Bm25Index.Load(path), Throws.TypeOf<IndexFormatException>().With.Message.Contains("checksum"));
+
+            File.WriteAllBytes(path, good[..20]);
+            Assert.That(() => Bm25Index.Load(path), Throws.TypeOf<IndexFormatException>().With.Message.Contains("truncated"));
+
+            // Any single corrupted byte is detected: by the signature, the version or the checksum.
+            var random = new Random(42);
+            for (var trial = 0; trial < 200; trial++)
+            {
+                var corrupt = (byte[])good.Clone();
+                var position = random.Next(corrupt.Length);
+                corrupt[position] ^= (byte)random.Next(1, 256);
+                File.WriteAllBytes(path, corrupt);
+                Assert.That(() => Bm25Index.Load(path), Throws.TypeOf<IndexFormatException>(), $"byte {position}");
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public void Save_ReplacesAnExistingFileAtomically()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bm25-{Guid.NewGuid():N}.idx");
+        try
+        {
+            using var first = new Bm25Index();
+            first.Add(Chunk("1", "router"));
+            first.Save(path);
+            using var second = new Bm25Index();
+            second.AddRange([Chunk("1", "router"), Chunk("2", "firmware")]);
+            second.Save(path);
+
+            using var loaded = Bm25Index.Load(path);
+            Assert.That(loaded.Count, Is.EqualTo(2));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
