@@ -1,0 +1,80 @@
+namespace LlmStrategies.Retrieval.Hybrid;
+
+/// <summary>
+/// Queries several retrievers in parallel (for example BM25 and embeddings) and fuses their lists into one: by
+/// weighted reciprocal rank (default) or by weighted normalised scores. A result found by several retrievers appears
+/// once and collects each retriever's contribution; a retriever listing the same result twice counts its best rank.
+/// Ties are broken by first appearance (retriever order, then rank).
+/// </summary>
+public sealed class HybridRetriever : IRetriever, IFingerprintable
+{
+    private readonly WeightedRetriever[] _retrievers;
+    private readonly HybridRetrieverOptions _options;
+
+    /// <summary>Creates the retriever.</summary>
+    /// <param name="retrievers">The retrievers and their weights; at least one.</param>
+    /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
+    public HybridRetriever(IEnumerable<WeightedRetriever> retrievers, HybridRetrieverOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(retrievers);
+        _retrievers = retrievers.ToArray();
+        if (_retrievers.Length == 0 || Array.IndexOf(_retrievers, null) >= 0)
+        {
+            throw new ArgumentException("Pass at least one retriever, and no null entries.", nameof(retrievers));
+        }
+
+        options ??= new HybridRetrieverOptions();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.RrfK, "HybridRetrieverOptions.RrfK");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.CandidatesPerRetriever, "HybridRetrieverOptions.CandidatesPerRetriever");
+        if (!Enum.IsDefined(options.Method) || !Enum.IsDefined(options.DeduplicateBy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "HybridRetrieverOptions.Method or DeduplicateBy is not a defined value.");
+        }
+
+        _options = new HybridRetrieverOptions
+        {
+            Method = options.Method,
+            RrfK = options.RrfK,
+            CandidatesPerRetriever = options.CandidatesPerRetriever,
+            DeduplicateBy = options.DeduplicateBy,
+        };
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var depth = new RetrievalRequest(request.Query, Math.Max(request.Top, _options.CandidatesPerRetriever), request.Filter);
+        var lists = await Task.WhenAll(_retrievers.Select(r => r.Retriever.RetrieveAsync(depth, cancellationToken).AsTask())).ConfigureAwait(false);
+        return Fuse(lists, request.Top);
+    }
+
+    /// <inheritdoc/>
+    public void AddToFingerprint(FingerprintBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Add("method", _options.Method.ToString())
+            .Add("rrf-k", _options.RrfK)
+            .Add("candidates", _options.CandidatesPerRetriever)
+            .Add("dedupe", _options.DeduplicateBy.ToString());
+        for (var i = 0; i < _retrievers.Length; i++)
+        {
+            var prefix = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"retriever.{i}");
+            builder.Add(prefix + ".name", _retrievers[i].Name).Add(prefix + ".weight", _retrievers[i].Weight).AddComponent(prefix, _retrievers[i].Retriever);
+        }
+    }
+
+    /// <summary>Fuses ranked lists (one per retriever, in retriever order) into the top <paramref name="top"/>.</summary>
+    internal IReadOnlyList<RetrievedChunk> Fuse(IReadOnlyList<IReadOnlyList<RetrievedChunk>> lists, int top)
+    {
+        for (var r = 0; r < lists.Count; r++)
+        {
+            if (lists[r] is null)
+            {
+                throw new InvalidOperationException($"Retriever '{_retrievers[r].Name}' returned null; return an empty list when nothing matches.");
+            }
+        }
+
+        return ResultFusion.Fuse(lists, _retrievers.Select(r => r.Weight).ToArray(), _options, top, "hybrid");
+    }
+}

@@ -1,0 +1,17 @@
+namespace LlmStrategies.Retrieval.Hybrid;
+
+/// <summary>Settings of <see cref="HybridRetriever"/>.</summary>
+public sealed class HybridRetrieverOptions
+{
+    /// <summary>Gets or sets how lists are combined. Default <see cref="FusionMethod.ReciprocalRank"/>.</summary>
+    public FusionMethod Method { get; set; } = FusionMethod.ReciprocalRank;
+
+    /// <summary>Gets or sets k of reciprocal rank fusion; larger values flatten the rank discount. Default 60 (the value of the original paper).</summary>
+    public int RrfK { get; set; } = 60;
+
+    /// <summary>Gets or sets how many candidates each retriever returns before fusion (at least the requested top). Default 50.</summary>
+    public int CandidatesPerRetriever { get; set; } = 50;
+
+    /// <summary>Gets or sets what counts as the same result. Default <see cref="FusionKey.Chunk"/>.</summary>
+    public FusionKey DeduplicateBy { get; set; } = FusionKey.Chunk;
+}

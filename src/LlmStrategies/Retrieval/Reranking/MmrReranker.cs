@@ -1,0 +1,66 @@
+using Microsoft.Extensions.AI;
+
+namespace LlmStrategies.Retrieval.Reranking;
+
+/// <summary>
+/// Reorders an inner retriever's candidates by maximal marginal relevance, so the context is relevant but not
+/// repetitive: the query and the candidates are embedded (one batch call), then candidates are picked greedily by
+/// λ · relevance − (1 − λ) · redundancy. Scores of the returned chunks are their MMR objective at selection time.
+/// </summary>
+public sealed class MmrReranker : IRetriever, IFingerprintable
+{
+    private readonly IRetriever _inner;
+    private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddings;
+    private readonly double _lambda;
+    private readonly int _candidates;
+
+    /// <summary>Creates the reranker.</summary>
+    /// <param name="inner">The retriever whose candidates are reordered.</param>
+    /// <param name="embeddings">Embeds the query and the candidates.</param>
+    /// <param name="lambda">Relevance weight λ in [0, 1]: 1 is pure relevance, 0 pure diversity. Default 0.7.</param>
+    /// <param name="candidates">How many candidates to fetch from <paramref name="inner"/> (at least the requested top). Default 20.</param>
+    public MmrReranker(IRetriever inner, IEmbeddingGenerator<string, Embedding<float>> embeddings, double lambda = 0.7, int candidates = 20)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        ArgumentNullException.ThrowIfNull(embeddings);
+        if (!(lambda is >= 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(lambda), lambda, "λ must be between 0 (only diversity) and 1 (only relevance).");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(candidates);
+        _inner = inner;
+        _embeddings = embeddings;
+        _lambda = lambda;
+        _candidates = candidates;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<RetrievedChunk>> RetrieveAsync(RetrievalRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var candidates = await _inner.RetrieveAsync(new RetrievalRequest(request.Query, Math.Max(request.Top, _candidates), request.Filter), cancellationToken).ConfigureAwait(false);
+        if (candidates.Count <= 1)
+        {
+            return candidates;
+        }
+
+        var vectors = await _embeddings.GenerateAsync([request.Query, .. candidates.Select(c => c.Text)], cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (vectors.Count != candidates.Count + 1)
+        {
+            throw new InvalidOperationException($"The embedding generator returned {vectors.Count} embeddings for {candidates.Count + 1} inputs.");
+        }
+
+        var picks = MaximalMarginalRelevance.Select(vectors[0].Vector.Span, vectors.Skip(1).Select(v => v.Vector).ToArray(), request.Top, _lambda);
+        return picks.Select(p => candidates[p.Index].With("mmr", p.Score)).ToArray();
+    }
+
+    /// <inheritdoc/>
+    public void AddToFingerprint(FingerprintBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Add("lambda", _lambda).Add("candidates", _candidates)
+            .Add("embedding-model", _embeddings.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId)
+            .AddComponent("inner", _inner);
+    }
+}
