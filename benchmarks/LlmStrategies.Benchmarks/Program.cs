@@ -1,4 +1,13 @@
 using BenchmarkDotNet.Running;
+using LlmStrategies.Benchmarks.Retrieval;
 
-// Every suite in this assembly is selectable: `dotnet run -c Release --project benchmarks/LlmStrategies.Benchmarks -- --filter '*Name*'`.
+// Quality reports (not timings) are plain commands; everything else is BenchmarkDotNet:
+//   dotnet run -c Release --project benchmarks/LlmStrategies.Benchmarks -- squad-quality
+//   dotnet run -c Release --project benchmarks/LlmStrategies.Benchmarks -- --filter '*Bm25*'
+if (args is ["squad-quality", ..])
+{
+    Console.WriteLine(SquadRetrievalQuality.Run());
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
