@@ -80,6 +80,9 @@ public sealed class Bm25Index : IDisposable
     /// <summary>Gets b, the length normalisation.</summary>
     public double B => _b;
 
+    /// <summary>Gets or sets a value indicating whether MaxScore pruning is on (always, except to measure what it saves).</summary>
+    internal bool Pruning { get; set; } = true;
+
     /// <summary>Gets the analyzer that turns text into terms.</summary>
     public EnglishTextAnalyzer Analyzer => _analyzer;
 
@@ -571,7 +574,7 @@ public sealed class Bm25Index : IDisposable
             var pruned = false;
             for (var t = essential - 1; t >= 0; t--)
             {
-                if (heap.IsFull && score + prefix[t] <= heap.Threshold)
+                if (Pruning && heap.IsFull && score + prefix[t] <= heap.Threshold)
                 {
                     pruned = true;
                     break;
@@ -597,7 +600,7 @@ public sealed class Bm25Index : IDisposable
                 score += contributions[t];
             }
 
-            if (heap.TryInsert(score, doc) && heap.IsFull)
+            if (heap.TryInsert(score, doc) && heap.IsFull && Pruning)
             {
                 while (essential < live && prefix[essential] <= heap.Threshold)
                 {

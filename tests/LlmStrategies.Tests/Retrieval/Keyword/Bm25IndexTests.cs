@@ -100,6 +100,41 @@ public class Bm25IndexTests
     }
 
     [Test]
+    public void MaxScorePruning_ReturnsExactlyWhatExhaustiveScoringReturns()
+    {
+        // A Zipf-like corpus (word i appears with weight 1/i), where pruning really skips work.
+        var random = new Random(21);
+        var words = Enumerable.Range(1, 300).Select(i => $"word{i}").ToArray();
+        var cumulative = words.Select((_, i) => 1.0 / (i + 1)).ToArray();
+        for (var i = 1; i < cumulative.Length; i++)
+        {
+            cumulative[i] += cumulative[i - 1];
+        }
+
+        string Draw()
+        {
+            var i = Array.BinarySearch(cumulative, random.NextDouble() * cumulative[^1]);
+            return words[Math.Min(words.Length - 1, i >= 0 ? i : ~i)];
+        }
+
+        var corpus = Enumerable.Range(0, 3_000).Select(i => Chunk($"z{i}", string.Join(' ', Enumerable.Range(0, 30).Select(_ => Draw())))).ToList();
+        using var pruned = new Bm25Index();
+        using var exhaustive = new Bm25Index();
+        pruned.AddRange(corpus);
+        exhaustive.AddRange(corpus);
+        exhaustive.Pruning = false;
+
+        for (var q = 0; q < 200; q++)
+        {
+            var query = string.Join(' ', Enumerable.Range(0, random.Next(1, 7)).Select(_ => Draw()));
+            foreach (var top in new[] { 1, 10, 100 })
+            {
+                Assert.That(pruned.Search(query, top).Select(h => (h.Chunk.Id, h.Score)), Is.EqualTo(exhaustive.Search(query, top).Select(h => (h.Chunk.Id, h.Score))), $"{query} top {top}");
+            }
+        }
+    }
+
+    [Test]
     public void Ties_AreBrokenByInsertionOrder()
     {
         using var index = new Bm25Index();
