@@ -14,7 +14,7 @@ namespace LlmStrategies.Embeddings.Local;
 /// pool threads), so the returned task is already complete. Wrap it with
 /// <c>UseDistributedCache</c> (Microsoft.Extensions.AI) to cache embeddings.
 /// </remarks>
-public sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
+public sealed unsafe class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     /// <summary>The model id reported in metadata and on every embedding.</summary>
     public const string ModelId = "universal-sentence-encoder-lite";
@@ -102,6 +102,14 @@ public sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
             throw new ArgumentException($"The destination holds {destination.Length} floats but {texts.Length} texts need {texts.Length * Dimensions}.", nameof(destination));
         }
 
+        for (var i = 0; i < texts.Length; i++)
+        {
+            if (texts[i] is null)
+            {
+                throw new ArgumentException($"Text {i} is null; every text to embed must be a string (use \"\" for empty text).", nameof(texts));
+            }
+        }
+
         var threads = Math.Min(_maxDegreeOfParallelism, (texts.Length + 31) / 32);
         if (threads <= 1)
         {
@@ -148,31 +156,27 @@ public sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
 
     private long EmbedInParallel(string[] texts, Span<float> destination, int threads, CancellationToken cancellationToken)
     {
-        // Contiguous ranges, one per thread, each encoded chunk by chunk with its own workspace. The
-        // destination span cannot cross into the lambdas, so each range writes to its own array first.
-        var partials = new float[threads][];
+        // Contiguous ranges, one per thread, each encoded chunk by chunk with its own workspace straight into its
+        // part of the destination (pinned for the duration, since a span cannot be captured by the lambda).
         var tokens = new long[threads];
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, part =>
+        fixed (float* pinned = destination)
         {
-            var start = (int)((long)texts.Length * part / threads);
-            var end = (int)((long)texts.Length * (part + 1) / threads);
-            partials[part] = new float[(end - start) * Dimensions];
-            var workspace = RentWorkspace();
-            try
+            var address = (nint)pinned;
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, part =>
             {
-                tokens[part] = _model.Embed(texts.AsSpan(start, end - start), partials[part], workspace, cancellationToken);
-            }
-            finally
-            {
-                ReturnWorkspace(workspace);
-            }
-        });
-
-        var offset = 0;
-        foreach (var partial in partials)
-        {
-            partial.CopyTo(destination[offset..]);
-            offset += partial.Length;
+                var start = (int)((long)texts.Length * part / threads);
+                var end = (int)((long)texts.Length * (part + 1) / threads);
+                var target = new Span<float>((float*)address + ((nint)start * Dimensions), (end - start) * Dimensions);
+                var workspace = RentWorkspace();
+                try
+                {
+                    tokens[part] = _model.Embed(texts.AsSpan(start, end - start), target, workspace, cancellationToken);
+                }
+                finally
+                {
+                    ReturnWorkspace(workspace);
+                }
+            });
         }
 
         return tokens.Sum();

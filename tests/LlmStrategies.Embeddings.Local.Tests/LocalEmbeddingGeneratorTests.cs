@@ -208,11 +208,15 @@ public sealed class LocalEmbeddingGeneratorTests
     }
 
     [Test]
-    public void EmbedInto_RejectsAShortDestination()
+    public void EmbedInto_RejectsAShortDestinationAndNullTexts()
     {
         using var generator = TestModel.CreateGenerator();
 
-        Assert.That(() => generator.EmbedInto(["a", "b"], new float[1000]), Throws.ArgumentException.With.Message.Contains("2 texts need 1024"));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(() => generator.EmbedInto(["a", "b"], new float[1000]), Throws.ArgumentException.With.Message.Contains("2 texts need 1024"));
+            Assert.That(() => generator.EmbedInto(["a", null!], new float[1024]), Throws.ArgumentException.With.Message.Contains("Text 1 is null"));
+        }
     }
 
     [Test]
