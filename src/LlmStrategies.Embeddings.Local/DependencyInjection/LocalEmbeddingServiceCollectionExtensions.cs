@@ -1,5 +1,6 @@
 using LlmStrategies.Embeddings.Local;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -29,7 +30,7 @@ public static class LocalEmbeddingServiceCollectionExtensions
         }
 
         options.ValidateOnStart();
-        services.AddSingleton<IValidateOptions<LocalEmbeddingOptions>, LocalEmbeddingOptionsValidator>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalEmbeddingOptions>, LocalEmbeddingOptionsValidator>());
         return services.AddEmbeddingGenerator(provider => new LocalEmbeddingGenerator(provider.GetRequiredService<IOptions<LocalEmbeddingOptions>>().Value));
     }
 }
