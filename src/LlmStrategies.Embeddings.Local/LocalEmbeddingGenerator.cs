@@ -216,7 +216,7 @@ public sealed unsafe class LocalEmbeddingGenerator : IEmbeddingGenerator<string,
     {
         lock (_workspaces)
         {
-            // Keep at most one idle workspace per core (about 6 MiB each).
+            // Keep at most one idle workspace per core (about 7.5 MiB each).
             if (!_disposed && _workspaces.Count < Environment.ProcessorCount)
             {
                 _workspaces.Push(workspace);

@@ -9,7 +9,7 @@ namespace LlmStrategies.Embeddings.Local.Model;
 /// </summary>
 internal sealed class UseLiteModel
 {
-    /// <summary>Tokens encoded together at most; bounds workspace memory (about 6 MiB) and keeps activations in cache.</summary>
+    /// <summary>Tokens encoded together at most; bounds workspace memory (about 7.5 MiB) and keeps activations in cache.</summary>
     public const int ChunkTokens = 512;
 
     /// <summary>Sentences encoded together at most (empty sentences use no tokens).</summary>
