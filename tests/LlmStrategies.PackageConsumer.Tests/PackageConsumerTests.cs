@@ -57,9 +57,19 @@ public class PackageConsumerTests
         Assert.That(response.GetRetrievedSources().Single().SourceId, Is.EqualTo("faq"));
     }
 
+    [Test]
+    public void TheLocalEmbeddingsPackage_ReportsAMissingModelWithItsFix()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "no-model-" + Guid.NewGuid().ToString("N"));
+
+        Assert.That(() => new LlmStrategies.Embeddings.Local.LocalEmbeddingGenerator(new LlmStrategies.Embeddings.Local.LocalEmbeddingOptions { ModelDirectory = missing }),
+            Throws.TypeOf<LlmStrategies.Embeddings.Local.LocalEmbeddingModelException>().With.Message.Contains(missing));
+    }
+
     [TestCase("LlmStrategies.Abstractions")]
     [TestCase("LlmStrategies")]
     [TestCase("LlmStrategies.Providers")]
+    [TestCase("LlmStrategies.Embeddings.Local")]
     public void EachPackage_CarriesItsReadmeLicenceRepositoryAndSymbols(string id)
     {
         var version = Metadata("LlmStrategiesPackageVersion");
