@@ -134,6 +134,21 @@ public sealed class StrategyPipelineBuilder
         return this;
     }
 
+    /// <summary>
+    /// Asks for structured output: adds the type's JSON schema as output-format instructions, sets the response format for
+    /// providers that enforce schemas, and validates (and repairs) answers that do not deserialise into the type.
+    /// </summary>
+    /// <param name="output">The structured output, from <see cref="StructuredOutput.For{T}(System.Text.Json.Serialization.Metadata.JsonTypeInfo{T})"/>.</param>
+    /// <returns>This builder.</returns>
+    public StrategyPipelineBuilder UseStructuredOutput(StructuredOutput output)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        Options.OutputFormat = output.Instructions;
+        Options.ChatOptions ??= new ChatOptions();
+        Options.ChatOptions.ResponseFormat = output.ResponseFormat;
+        return AddOutputValidator(output.CreateValidator());
+    }
+
     /// <summary>Sets the clock used to measure stage latencies (default <see cref="TimeProvider.System"/>).</summary>
     /// <param name="timeProvider">The clock.</param>
     /// <returns>This builder.</returns>

@@ -25,12 +25,17 @@ internal static partial class PromptText
         var text = new StringBuilder(ContextInstruction).Append("\n\n").Append(ContextStart).Append('\n');
         for (var i = 0; i < chunks.Count; i++)
         {
-            text.Append('[').Append(i + 1).Append("] (source: ").Append(chunks[i].SourceId).Append(")\n")
-                .Append(chunks[i].Text.Trim()).Append("\n\n");
+            AppendContextEntry(text, i + 1, chunks[i]);
         }
 
         return text.Append(ContextEnd).ToString();
     }
+
+    /// <summary>Renders one numbered passage of the context block.</summary>
+    public static string RenderContextEntry(int marker, RetrievedChunk chunk) => AppendContextEntry(new StringBuilder(), marker, chunk).ToString();
+
+    private static StringBuilder AppendContextEntry(StringBuilder text, int marker, RetrievedChunk chunk) =>
+        text.Append('[').Append(marker).Append("] (source: ").Append(chunk.SourceId).Append(")\n").Append(chunk.Text.Trim()).Append("\n\n");
 
     /// <summary>Renders the final user turn: the context block (when any) followed by the labelled question.</summary>
     public static string RenderQuestion(IReadOnlyList<RetrievedChunk> chunks, string question) =>

@@ -68,9 +68,9 @@ public class SectionedPromptBuilderTests
             Assert.That(two.StablePrefixHash, Is.EqualTo(one.StablePrefixHash));
             Assert.That(two.Messages[0].Text, Is.EqualTo(one.Messages[0].Text));
             Assert.That(changed.StablePrefixHash, Is.Not.EqualTo(one.StablePrefixHash));
-            Assert.That(one.StablePrefixLength, Is.EqualTo("S\n\nI".Length));
-            // SHA-256("S\n\nI") computed independently with sha256sum.
-            Assert.That(one.StablePrefixHash, Is.EqualTo(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("S\n\nI"u8))));
+            // The prefix is hashed as "role\ntext\n" per stable message.
+            Assert.That(one.StablePrefixLength, Is.EqualTo("system\nS\n\nI\n".Length));
+            Assert.That(one.StablePrefixHash, Is.EqualTo(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("system\nS\n\nI\n"u8))));
         });
     }
 
