@@ -17,7 +17,10 @@ public sealed class FewShotExample
     /// <summary>Gets an optional class label (used by label-balanced selection and stratified splits).</summary>
     public string? Label { get; init; }
 
-    /// <summary>Gets the example's metadata (tags, source, author...); never <see langword="null"/>.</summary>
+    /// <summary>Gets the example's tags (for example "corrected-in-production"); never <see langword="null"/>.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Gets the example's metadata (source, author, language...); never <see langword="null"/>.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = NoMetadata;
 
     /// <summary>Gets the score the selector gave the example (for example its similarity to the input), or <see langword="null"/>.</summary>

@@ -123,7 +123,10 @@ public sealed class SectionedPromptBuilder : IPromptBuilder, IFingerprintable
         return string.Join("\n\n", parts);
     }
 
-    /// <summary>Examples ranked best first: by score when every example has one, otherwise closest to the question (last) first.</summary>
+    /// <summary>
+    /// Example indices ranked best first, the way selectors rank (<see cref="FewShot.FewShotSelection.RankBestFirst"/>):
+    /// by score when every example has one, else closest to the question (last) first; ties go to the later example.
+    /// </summary>
     private static List<int> RankExamples(IReadOnlyList<FewShotExample> examples, IEnumerable<int> indices) =>
         examples.All(e => e.Score is not null)
             ? [.. indices.OrderByDescending(i => examples[i].Score).ThenByDescending(i => i)]

@@ -1,6 +1,6 @@
 namespace LlmStrategies.Retrieval;
 
-/// <summary>An index file is not one this library wrote, was written by an unsupported version, is truncated or is corrupt.</summary>
+/// <summary>A file this library persists (an index or a store) is foreign, of an unsupported version, truncated or corrupt.</summary>
 public sealed class IndexFormatException : IOException
 {
     /// <summary>Creates an exception.</summary>
@@ -31,7 +31,7 @@ public sealed class IndexFormatException : IOException
     /// <param name="problem">What is wrong with it.</param>
     /// <param name="innerException">The cause, if any.</param>
     public IndexFormatException(string path, string problem, Exception? innerException)
-        : base($"Cannot load index file '{path}': {problem} Rebuild the index from its documents and save it again.", innerException)
+        : base($"Cannot load '{path}': {problem} Restore it from a backup, or rebuild it from its source data and save it again.", innerException)
     {
         Path = path;
     }

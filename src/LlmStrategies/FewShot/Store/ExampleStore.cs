@@ -1,0 +1,146 @@
+using System.Collections.Immutable;
+
+namespace LlmStrategies.FewShot.Store;
+
+/// <summary>
+/// The embedded example store: in memory, optionally persisted to a file that survives restarts and crashes.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Readers never block: every read sees one immutable snapshot. Writers are serialised; each change is first written to
+/// the file atomically (temporary file, flush to disk, rename), then published, so a crash leaves either the old or the
+/// new state on disk and readers never see a change that is not durable. The file is versioned and checksummed;
+/// a foreign, corrupt or edited file fails to open with <see cref="Retrieval.IndexFormatException"/>.
+/// </para>
+/// <para>
+/// Each change rewrites the whole file, which suits example sets up to tens of thousands; add many examples with one
+/// <see cref="UpsertAsync"/> call. Use <see cref="IExampleStore"/> to plug in an external database instead.
+/// </para>
+/// </remarks>
+public sealed class ExampleStore : IExampleStore, IDisposable
+{
+    private readonly string? _path;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private ImmutableSortedDictionary<string, FewShotExample> _examples;
+    private long _version;
+
+    private ExampleStore(string? path, IEnumerable<FewShotExample> examples)
+    {
+        _path = path;
+        _examples = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, examples.Select(e => KeyValuePair.Create(e.Id, e)));
+    }
+
+    /// <summary>Gets the file the store persists to, or <see langword="null"/> for an in-memory store.</summary>
+    public string? Path => _path;
+
+    /// <inheritdoc/>
+    public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>Gets the number of examples.</summary>
+    public int Count => Volatile.Read(ref _examples).Count;
+
+    /// <summary>Test hook: runs between writing the temporary file and renaming it, to simulate a crash mid-write.</summary>
+    internal Action? BeforeRename { get; set; }
+
+    /// <summary>Creates an empty store that lives in memory only.</summary>
+    /// <param name="examples">Initial examples, or <see langword="null"/>.</param>
+    /// <returns>The store.</returns>
+    public static ExampleStore InMemory(IEnumerable<FewShotExample>? examples = null)
+    {
+        var initial = (examples ?? []).ToList();
+        initial.ForEach(Validate);
+        return new ExampleStore(null, initial);
+    }
+
+    /// <summary>Opens the store persisted at <paramref name="path"/>, or creates an empty one there.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="Retrieval.IndexFormatException">The file is not an example store, is of another version, or is corrupt.</exception>
+    public static Task<ExampleStore> OpenAsync(string path, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        cancellationToken.ThrowIfCancellationRequested();
+        var full = System.IO.Path.GetFullPath(path);
+        var examples = File.Exists(full) ? ExampleStoreFile.Read(full) : [];
+        return Task.FromResult(new ExampleStore(full, examples));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<FewShotExample?> GetAsync(string id, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return ValueTask.FromResult(Volatile.Read(ref _examples).GetValueOrDefault(id));
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<FewShotExample>> ListAsync(ExampleQuery? query = null, CancellationToken cancellationToken = default)
+    {
+        var snapshot = Volatile.Read(ref _examples);
+        IReadOnlyList<FewShotExample> examples = query is null ? [.. snapshot.Values] : [.. snapshot.Values.Where(query.Matches)];
+        return ValueTask.FromResult(examples);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask UpsertAsync(IEnumerable<FewShotExample> examples, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(examples);
+        var changes = examples.ToList();
+        changes.ForEach(Validate);
+        await ChangeAsync(current => current.SetItems(changes.Select(e => KeyValuePair.Create(e.Id, e))), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<int> RemoveAsync(IEnumerable<string> ids, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        var removed = 0;
+        await ChangeAsync(
+            current =>
+            {
+                var next = current.RemoveRange(ids);
+                removed = current.Count - next.Count;
+                return next;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return removed;
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _writer.Dispose();
+
+    private static void Validate(FewShotExample example)
+    {
+        ArgumentNullException.ThrowIfNull(example);
+        if (string.IsNullOrWhiteSpace(example.Id) || example.Input is null || example.Output is null)
+        {
+            throw new ArgumentException($"Example '{example.Id}' needs a non-empty id, an input and an output.", nameof(example));
+        }
+    }
+
+    private async Task ChangeAsync(Func<ImmutableSortedDictionary<string, FewShotExample>, ImmutableSortedDictionary<string, FewShotExample>> change, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = _examples;
+            var next = change(current);
+            if (ReferenceEquals(next, current))
+            {
+                return;
+            }
+
+            if (_path is not null)
+            {
+                ExampleStoreFile.Write(_path, next.Values, BeforeRename);
+            }
+
+            Volatile.Write(ref _examples, next);
+            Interlocked.Increment(ref _version);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+}
