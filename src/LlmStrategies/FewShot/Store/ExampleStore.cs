@@ -54,16 +54,14 @@ public sealed class ExampleStore : IExampleStore, IDisposable
 
     /// <summary>Opens the store persisted at <paramref name="path"/>, or creates an empty one there.</summary>
     /// <param name="path">The file.</param>
-    /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The store.</returns>
     /// <exception cref="Retrieval.IndexFormatException">The file is not an example store, is of another version, or is corrupt.</exception>
-    public static Task<ExampleStore> OpenAsync(string path, CancellationToken cancellationToken = default)
+    public static ExampleStore Open(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        cancellationToken.ThrowIfCancellationRequested();
         var full = System.IO.Path.GetFullPath(path);
         var examples = File.Exists(full) ? ExampleStoreFile.Read(full) : [];
-        return Task.FromResult(new ExampleStore(full, examples));
+        return new ExampleStore(full, examples);
     }
 
     /// <inheritdoc/>

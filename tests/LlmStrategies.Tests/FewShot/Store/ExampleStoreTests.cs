@@ -52,13 +52,13 @@ public class ExampleStoreTests
     [Test]
     public async Task PersistedStore_SurvivesARestart()
     {
-        using (var store = await ExampleStore.OpenAsync(_path))
+        using (var store = ExampleStore.Open(_path))
         {
             await store.UpsertAsync([Example("1", "x", ["t"], "en"), Example("2")]);
             await store.RemoveAsync(["2"]);
         }
 
-        using var reopened = await ExampleStore.OpenAsync(_path);
+        using var reopened = ExampleStore.Open(_path);
         var example = await reopened.GetAsync("1");
 
         Assert.Multiple(() =>
@@ -73,7 +73,7 @@ public class ExampleStoreTests
     [Test]
     public async Task ACrashBetweenWritingAndRenaming_LeavesTheOldStateOnDiskAndInMemory()
     {
-        using (var store = await ExampleStore.OpenAsync(_path))
+        using (var store = ExampleStore.Open(_path))
         {
             await store.UpsertAsync([Example("old")]);
             store.BeforeRename = () => throw new IOException("simulated crash");
@@ -82,7 +82,7 @@ public class ExampleStoreTests
             Assert.That(await store.GetAsync("new"), Is.Null, "a change that is not durable is not published");
         }
 
-        using var reopened = await ExampleStore.OpenAsync(_path);
+        using var reopened = ExampleStore.Open(_path);
         Assert.Multiple(async () =>
         {
             Assert.That((await reopened.ListAsync()).Select(e => e.Id), Is.EqualTo(new[] { "old" }));
@@ -93,7 +93,7 @@ public class ExampleStoreTests
     [Test]
     public async Task ATornOrEditedFile_FailsToOpenLoudly_NeverAsAPartialStore()
     {
-        using (var store = await ExampleStore.OpenAsync(_path))
+        using (var store = ExampleStore.Open(_path))
         {
             await store.UpsertAsync(Enumerable.Range(0, 20).Select(i => Example($"e{i}")));
         }
@@ -101,22 +101,22 @@ public class ExampleStoreTests
         var good = File.ReadAllText(_path);
 
         File.WriteAllText(_path, good[..(good.Length / 2)]);
-        Assert.That(async () => await ExampleStore.OpenAsync(_path), Throws.TypeOf<IndexFormatException>().With.Message.Contains("not valid example-store JSON").And.Message.Contains(_path));
+        Assert.That(() => ExampleStore.Open(_path), Throws.TypeOf<IndexFormatException>().With.Message.Contains("not valid example-store JSON").And.Message.Contains(_path));
 
         File.WriteAllText(_path, good.Replace("output e7", "output e7 (edited)", StringComparison.Ordinal));
-        Assert.That(async () => await ExampleStore.OpenAsync(_path), Throws.TypeOf<IndexFormatException>().With.Message.Contains("checksum"));
+        Assert.That(() => ExampleStore.Open(_path), Throws.TypeOf<IndexFormatException>().With.Message.Contains("checksum"));
 
         File.WriteAllText(_path, """{"format": "something-else", "version": 1, "sha256": "", "examples": []}""");
-        Assert.That(async () => await ExampleStore.OpenAsync(_path), Throws.TypeOf<IndexFormatException>().With.Message.Contains("not an example-store file"));
+        Assert.That(() => ExampleStore.Open(_path), Throws.TypeOf<IndexFormatException>().With.Message.Contains("not an example-store file"));
 
         File.WriteAllText(_path, good.Replace("\"version\": 1", "\"version\": 7", StringComparison.Ordinal));
-        Assert.That(async () => await ExampleStore.OpenAsync(_path), Throws.TypeOf<IndexFormatException>().With.Message.Contains("version 7"));
+        Assert.That(() => ExampleStore.Open(_path), Throws.TypeOf<IndexFormatException>().With.Message.Contains("version 7"));
     }
 
     [Test]
     public async Task ConcurrentReaders_WhileOneWriterAdds_SeeWholeSnapshots()
     {
-        using var store = await ExampleStore.OpenAsync(_path);
+        using var store = ExampleStore.Open(_path);
         using var stop = new CancellationTokenSource();
         var errors = new List<string>();
         var reads = 0;
