@@ -29,7 +29,12 @@ public static class ChatProviderFactory
         switch (options.Provider)
         {
             case ChatProviderKind.OpenAI:
-                var openAIOptions = new OpenAIClientOptions { Endpoint = endpoint, NetworkTimeout = options.NetworkTimeout };
+                var openAIOptions = new OpenAIClientOptions
+                {
+                    Endpoint = endpoint,
+                    NetworkTimeout = options.NetworkTimeout,
+                    RetryPolicy = new ClientRetryPolicy(options.ProviderMaxRetries),
+                };
                 if (httpClient is not null)
                 {
                     openAIOptions.Transport = new HttpClientPipelineTransport(httpClient);

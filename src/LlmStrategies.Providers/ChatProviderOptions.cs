@@ -33,6 +33,13 @@ public sealed class ChatProviderOptions
     /// <summary>Gets or sets the environment variable read when <see cref="ApiKey"/> is unset. Default <c>OPENAI_API_KEY</c>.</summary>
     public string ApiKeyEnvironmentVariable { get; set; } = "OPENAI_API_KEY";
 
+    /// <summary>
+    /// Gets or sets how many times the provider SDK itself retries a failed request. Default 0: retries belong to
+    /// <c>UseResilience</c> (with <c>ProviderFailures.UseProviderFailures</c>), which also covers timeouts, circuit breaking
+    /// and fallback; retrying in both layers would multiply the attempts.
+    /// </summary>
+    public int ProviderMaxRetries { get; set; }
+
     /// <summary>Gets or sets the time one HTTP request may take. Default 2 minutes.</summary>
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromMinutes(2);
 

@@ -32,6 +32,11 @@ internal sealed class ChatProviderOptionsValidator : IValidateOptions<ChatProvid
             failures.Add($"ChatProvider:ApiKey is not set and the environment variable {options.ApiKeyEnvironmentVariable} is empty; set one of them (servers without authentication accept any non-empty value).");
         }
 
+        if (options.ProviderMaxRetries < 0)
+        {
+            failures.Add($"ChatProvider:ProviderMaxRetries must be zero or more; it is {options.ProviderMaxRetries}.");
+        }
+
         if (options.NetworkTimeout <= TimeSpan.Zero)
         {
             failures.Add($"ChatProvider:NetworkTimeout must be positive; it is {options.NetworkTimeout}.");

@@ -10,10 +10,12 @@ internal sealed class LoopbackServer : IAsyncDisposable
     private readonly HttpListener _listener;
     private readonly Task _loop;
     private readonly Func<RecordedRequest, (int Status, string ContentType, string Body)> _handler;
+    private readonly IReadOnlyDictionary<string, string>? _headers;
 
-    public LoopbackServer(Func<RecordedRequest, (int Status, string ContentType, string Body)> handler)
+    public LoopbackServer(Func<RecordedRequest, (int Status, string ContentType, string Body)> handler, IReadOnlyDictionary<string, string>? headers = null)
     {
         _handler = handler;
+        _headers = headers;
         // Take a free port from the OS, then listen on it (retry if another process grabbed it in between).
         for (var attempt = 0; ; attempt++)
         {
@@ -75,6 +77,11 @@ internal sealed class LoopbackServer : IAsyncDisposable
             var bytes = Encoding.UTF8.GetBytes(body);
             context.Response.StatusCode = status;
             context.Response.ContentType = contentType;
+            foreach (var (name, value) in _headers ?? new Dictionary<string, string>())
+            {
+                context.Response.Headers[name] = value;
+            }
+
             context.Response.ContentLength64 = bytes.Length;
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();

@@ -59,6 +59,12 @@ public sealed class StrategyResult
     /// <summary>Gets the model's final response, or <see langword="null"/> when the model was not called.</summary>
     public ChatResponse? Response { get; init; }
 
+    /// <summary>
+    /// Gets why this result came from a fallback strategy (the failing strategy, stage and error), or <see langword="null"/>
+    /// when the strategy named in <see cref="StrategyName"/> answered as configured.
+    /// </summary>
+    public string? FallbackReason { get; init; }
+
     /// <summary>Gets the id of the model that answered, as reported by the response or the client.</summary>
     public string? ModelId { get; init; }
 }

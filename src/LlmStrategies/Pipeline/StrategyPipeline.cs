@@ -29,6 +29,7 @@ public sealed class StrategyPipeline : IStrategy
     private readonly IOutputValidator[] _outputValidators;
     private readonly TimeProvider _timeProvider;
     private readonly string? _clientModelId;
+    private readonly IStrategy? _fallbackStrategy;
 
     internal StrategyPipeline(
         string name,
@@ -40,7 +41,9 @@ public sealed class StrategyPipeline : IStrategy
         IRetriever? retriever,
         IPromptBuilder promptBuilder,
         IOutputValidator[] outputValidators,
-        TimeProvider timeProvider)
+        TimeProvider timeProvider,
+        IChatClient? fallbackClient,
+        IStrategy? fallbackStrategy)
     {
         Name = name;
         _chatClient = chatClient;
@@ -52,11 +55,14 @@ public sealed class StrategyPipeline : IStrategy
         _promptBuilder = promptBuilder;
         _outputValidators = outputValidators;
         _timeProvider = timeProvider;
+        _fallbackStrategy = fallbackStrategy;
 
         var metadata = chatClient.GetService<ChatClientMetadata>();
         _clientModelId = metadata?.DefaultModelId;
         var fingerprint = new FingerprintBuilder();
         AddToFingerprint(fingerprint, metadata);
+        fingerprint.Add("fallback.model", fallbackClient?.GetService<ChatClientMetadata>()?.DefaultModelId ?? fallbackClient?.GetType().FullName);
+        fingerprint.Add("fallback.strategy", fallbackStrategy?.Fingerprint.Value);
         FingerprintText = fingerprint.CanonicalText;
         Fingerprint = fingerprint.Build();
     }
@@ -79,7 +85,24 @@ public sealed class StrategyPipeline : IStrategy
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
+        if (_fallbackStrategy is null)
+        {
+            return await RunCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        }
 
+        try
+        {
+            return await RunCoreAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StrategyExecutionException failure) when (!cancellationToken.IsCancellationRequested)
+        {
+            var result = await _fallbackStrategy.RunAsync(request, cancellationToken).ConfigureAwait(false);
+            return result.WithFallbackReason($"strategy '{Name}' failed in stage {failure.Stage}: {failure.InnerException?.Message ?? failure.Message}");
+        }
+    }
+
+    private async Task<StrategyResult> RunCoreAsync(StrategyRequest request, CancellationToken cancellationToken)
+    {
         var run = new Run(this, request, cancellationToken);
 
         // 1. Input validation: built-in rules first, then the configured validators.

@@ -1,4 +1,5 @@
 using LlmStrategies.Prompting;
+using LlmStrategies.Resilience;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,9 @@ public sealed class StrategyPipelineBuilder
     private IRetriever? _retriever;
     private IPromptBuilder? _promptBuilder;
     private TimeProvider _timeProvider = TimeProvider.System;
+    private ResilienceOptions? _resilience;
+    private IChatClient? _fallbackClient;
+    private IStrategy? _fallbackStrategy;
 
     /// <summary>Creates a builder.</summary>
     /// <param name="name">The strategy's name, unique within an experiment.</param>
@@ -149,6 +153,37 @@ public sealed class StrategyPipelineBuilder
         return AddOutputValidator(output.CreateValidator());
     }
 
+    /// <summary>
+    /// Protects model calls with retries, timeouts and a circuit breaker (see <see cref="ResilienceOptions"/>), and
+    /// optionally answers with <paramref name="fallbackClient"/> (for example a cheaper model) when the model fails for good.
+    /// </summary>
+    /// <param name="configure">Adjusts the settings; <see langword="null"/> for the defaults.</param>
+    /// <param name="fallbackClient">A model to fall back to, or <see langword="null"/>.</param>
+    /// <returns>This builder.</returns>
+    public StrategyPipelineBuilder UseResilience(Action<ResilienceOptions>? configure = null, IChatClient? fallbackClient = null)
+    {
+        var options = new ResilienceOptions { TimeProvider = _timeProvider };
+        configure?.Invoke(options);
+        options.Validate();
+        _resilience = options;
+        _fallbackClient = fallbackClient;
+        return this;
+    }
+
+    /// <summary>
+    /// Answers with <paramref name="fallback"/> (for example a RAG-only or cheaper strategy) when this strategy fails with a
+    /// <see cref="StrategyExecutionException"/>; the result names the fallback strategy and says why in
+    /// <see cref="StrategyResult.FallbackReason"/>. Cancellation is never turned into a fallback.
+    /// </summary>
+    /// <param name="fallback">The strategy to fall back to.</param>
+    /// <returns>This builder.</returns>
+    public StrategyPipelineBuilder WithFallbackStrategy(IStrategy fallback)
+    {
+        ArgumentNullException.ThrowIfNull(fallback);
+        _fallbackStrategy = fallback;
+        return this;
+    }
+
     /// <summary>Sets the clock used to measure stage latencies (default <see cref="TimeProvider.System"/>).</summary>
     /// <param name="timeProvider">The clock.</param>
     /// <returns>This builder.</returns>
@@ -172,9 +207,10 @@ public sealed class StrategyPipelineBuilder
 
         var options = new StrategyPipelineOptions();
         options.CopyFrom(Options);
+        var chatClient = _resilience is null ? ChatClient : new ResilientChatClient(ChatClient, _resilience, _fallbackClient);
         return new StrategyPipeline(
             Name,
-            ChatClient,
+            chatClient,
             options,
             [.. _inputValidators],
             [.. _filters],
@@ -182,6 +218,8 @@ public sealed class StrategyPipelineBuilder
             _retriever,
             _promptBuilder ?? new SectionedPromptBuilder(),
             [.. _outputValidators],
-            _timeProvider);
+            _timeProvider,
+            _fallbackClient,
+            _fallbackStrategy);
     }
 }
