@@ -1,5 +1,7 @@
 using LlmStrategies;
+using System.Diagnostics.Metrics;
 using LlmStrategies.Baseline;
+using LlmStrategies.Monitoring;
 using LlmStrategies.Pipeline;
 using LlmStrategies.Prompting;
 using Microsoft.Extensions.AI;
@@ -13,7 +15,8 @@ public static class LlmStrategiesServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the defaults every strategy pipeline starts from (<see cref="StrategyPipelineOptions"/>, validated when
-    /// the host starts), the default <see cref="IPromptBuilder"/> and <see cref="TimeProvider"/> when none is registered.
+    /// the host starts), the default <see cref="IPromptBuilder"/>, <see cref="TimeProvider"/> and
+    /// <see cref="StrategyTelemetry"/> (on the host's <see cref="IMeterFactory"/> when there is one) when none is registered.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Adjusts the pipeline defaults.</param>
@@ -31,6 +34,7 @@ public static class LlmStrategiesServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StrategyPipelineOptions>, StrategyPipelineOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPromptBuilder, SectionedPromptBuilder>();
+        services.TryAddSingleton(provider => new StrategyTelemetry(provider.GetService<IMeterFactory>()));
         return new LlmStrategiesBuilder(services);
     }
 
@@ -51,7 +55,7 @@ public static class LlmStrategiesServiceCollectionExtensions
     /// Registers a named <see cref="StrategyPipeline"/> as a keyed singleton (key = <paramref name="name"/>), also
     /// resolvable as keyed <see cref="IStrategy"/> and among all <see cref="IStrategy"/> services. The builder starts from
     /// the registered <see cref="StrategyPipelineOptions"/>, the registered <see cref="IChatClient"/>,
-    /// <see cref="IPromptBuilder"/> and <see cref="TimeProvider"/>.
+    /// <see cref="IPromptBuilder"/>, <see cref="StrategyTelemetry"/> and <see cref="TimeProvider"/>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="name">The strategy's name; also its service key.</param>
@@ -76,6 +80,11 @@ public static class LlmStrategiesServiceCollectionExtensions
             if (provider.GetService<IPromptBuilder>() is { } promptBuilder)
             {
                 builder.UsePromptBuilder(promptBuilder);
+            }
+
+            if (provider.GetService<StrategyTelemetry>() is { } telemetry)
+            {
+                builder.UseTelemetry(telemetry);
             }
 
             if (provider.GetService<TimeProvider>() is { } timeProvider)

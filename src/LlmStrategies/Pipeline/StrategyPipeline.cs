@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using LlmStrategies.Monitoring;
 using System.Text;
 using Microsoft.Extensions.AI;
 
@@ -30,6 +32,7 @@ public sealed class StrategyPipeline : IStrategy
     private readonly TimeProvider _timeProvider;
     private readonly string? _clientModelId;
     private readonly IStrategy? _fallbackStrategy;
+    private readonly StrategyTelemetry? _telemetry;
 
     internal StrategyPipeline(
         string name,
@@ -43,7 +46,8 @@ public sealed class StrategyPipeline : IStrategy
         IOutputValidator[] outputValidators,
         TimeProvider timeProvider,
         IChatClient? fallbackClient,
-        IStrategy? fallbackStrategy)
+        IStrategy? fallbackStrategy,
+        StrategyTelemetry? telemetry)
     {
         Name = name;
         _chatClient = chatClient;
@@ -56,6 +60,7 @@ public sealed class StrategyPipeline : IStrategy
         _outputValidators = outputValidators;
         _timeProvider = timeProvider;
         _fallbackStrategy = fallbackStrategy;
+        _telemetry = telemetry;
 
         var metadata = chatClient.GetService<ChatClientMetadata>();
         _clientModelId = metadata?.DefaultModelId;
@@ -85,6 +90,26 @@ public sealed class StrategyPipeline : IStrategy
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
+        using var activity = _telemetry?.ActivitySource.StartActivity($"strategy {Name}");
+        activity?.SetTag("llmstrategies.strategy.name", Name);
+        activity?.SetTag("llmstrategies.strategy.fingerprint", Fingerprint.Value);
+        try
+        {
+            var result = await RunWithFallbackAsync(request, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("llmstrategies.outcome", result.Outcome.ToString());
+            _telemetry?.RecordRun(result);
+            return result;
+        }
+        catch (Exception ex) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, ex.Message);
+            activity.SetTag("error.type", ex is StrategyExecutionException { InnerException: { } inner } ? inner.GetType().FullName : ex.GetType().FullName);
+            throw;
+        }
+    }
+
+    private async Task<StrategyResult> RunWithFallbackAsync(StrategyRequest request, CancellationToken cancellationToken)
+    {
         if (_fallbackStrategy is null)
         {
             return await RunCoreAsync(request, cancellationToken).ConfigureAwait(false);
@@ -337,6 +362,7 @@ public sealed class StrategyPipeline : IStrategy
         /// <summary>Runs one stage, timing it and turning a component's exception into a <see cref="StrategyExecutionException"/>.</summary>
         public async Task<T> StageAsync<T>(PipelineStage stage, int attempt, Func<Run, Task<T>> body)
         {
+            using var activity = pipeline._telemetry?.ActivitySource.StartActivity(attempt == 0 ? stage.ToString() : $"{stage} #{attempt}");
             var start = pipeline._timeProvider.GetTimestamp();
             try
             {
@@ -348,6 +374,7 @@ public sealed class StrategyPipeline : IStrategy
             }
             catch (Exception ex) when (ex is not StrategyExecutionException)
             {
+                activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
                 throw new StrategyExecutionException(pipeline.Name, stage, ex);
             }
             finally

@@ -1,3 +1,4 @@
+using LlmStrategies.Monitoring;
 using LlmStrategies.Prompting;
 using LlmStrategies.Resilience;
 using Microsoft.Extensions.AI;
@@ -30,6 +31,7 @@ public sealed class StrategyPipelineBuilder
     private ResilienceOptions? _resilience;
     private IChatClient? _fallbackClient;
     private IStrategy? _fallbackStrategy;
+    private StrategyTelemetry? _telemetry;
 
     /// <summary>Creates a builder.</summary>
     /// <param name="name">The strategy's name, unique within an experiment.</param>
@@ -184,6 +186,16 @@ public sealed class StrategyPipelineBuilder
         return this;
     }
 
+    /// <summary>Emits spans and metrics for every run and stage (see <see cref="StrategyTelemetry"/>).</summary>
+    /// <param name="telemetry">The instruments, shared by the pipelines of an application.</param>
+    /// <returns>This builder.</returns>
+    public StrategyPipelineBuilder UseTelemetry(StrategyTelemetry telemetry)
+    {
+        ArgumentNullException.ThrowIfNull(telemetry);
+        _telemetry = telemetry;
+        return this;
+    }
+
     /// <summary>Sets the clock used to measure stage latencies (default <see cref="TimeProvider.System"/>).</summary>
     /// <param name="timeProvider">The clock.</param>
     /// <returns>This builder.</returns>
@@ -220,6 +232,7 @@ public sealed class StrategyPipelineBuilder
             [.. _outputValidators],
             _timeProvider,
             _fallbackClient,
-            _fallbackStrategy);
+            _fallbackStrategy,
+            _telemetry);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Threading.RateLimiting;
 using Polly;
 using Polly.CircuitBreaker;
@@ -15,7 +16,7 @@ internal static class ResiliencePipelines
 {
     /// <param name="options">The settings.</param>
     /// <param name="allowHedging">False for streaming, where a losing hedged stream could not be disposed.</param>
-    public static ResiliencePipeline<T> Create<T>(ResilienceOptions options, bool allowHedging = true)
+    public static ResiliencePipeline<T> Create<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] T>(ResilienceOptions options, bool allowHedging = true)
     {
         var builder = new ResiliencePipelineBuilder<T>();
         if (options.TimeProvider is not null)
