@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Compliance.Classification;
+using Microsoft.Extensions.Compliance.Redaction;
+using Microsoft.Extensions.Logging;
+
+namespace LlmStrategies.Monitoring.Logging;
+
+/// <summary>
+/// Writes one structured log event per strategy call: strategy, fingerprint, outcome, model, token usage and latency.
+/// Prompt and answer text are off by default; when <see cref="CallLoggingOptions.IncludeContent"/> is on they are passed
+/// through the <see cref="IRedactorProvider"/>'s redactor for <see cref="LlmDataClassifications.PromptContent"/>
+/// (register one with <c>services.AddLlmContentRedaction()</c>), never logged raw.
+/// </summary>
+public sealed partial class StrategyCallLogger
+{
+    private readonly ILogger _logger;
+    private readonly Redactor? _redactor;
+    private readonly bool _includeContent;
+
+    /// <summary>Creates the logger.</summary>
+    /// <param name="logger">Where events go.</param>
+    /// <param name="options">Settings; <see langword="null"/> for the defaults (no content).</param>
+    /// <param name="redactorProvider">Provides the redactor for content; required when content is included.</param>
+    /// <exception cref="ArgumentException">Content is included without a redactor provider.</exception>
+    public StrategyCallLogger(ILogger logger, CallLoggingOptions? options = null, IRedactorProvider? redactorProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        _logger = logger;
+        _includeContent = options?.IncludeContent ?? false;
+        if (_includeContent)
+        {
+            _redactor = redactorProvider?.GetRedactor(new DataClassificationSet(LlmDataClassifications.PromptContent))
+                ?? throw new ArgumentException("CallLoggingOptions.IncludeContent needs an IRedactorProvider so that prompts and answers are redacted; register one with services.AddLlmContentRedaction().", nameof(redactorProvider));
+        }
+    }
+
+    /// <summary>Logs a finished call.</summary>
+    /// <param name="result">The result.</param>
+    public void Log(StrategyResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (!_logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        LogCall(
+            result.StrategyName,
+            result.Fingerprint.Value,
+            result.Request.Id,
+            result.Outcome,
+            result.ModelId,
+            result.Usage.InputTokenCount,
+            result.Usage.CachedInputTokenCount,
+            result.Usage.OutputTokenCount,
+            result.Elapsed.TotalMilliseconds,
+            result.FallbackReason);
+        if (_redactor is not null)
+        {
+            var question = _redactor.Redact(result.Request.Question);
+            var answer = _redactor.Redact(result.Answer ?? string.Empty);
+            LogContent(result.StrategyName, result.Request.Id, question, answer);
+        }
+    }
+
+    /// <summary>Logs a call that failed with an exception.</summary>
+    /// <param name="strategy">The strategy's name.</param>
+    /// <param name="requestId">The request id, if any.</param>
+    /// <param name="exception">The failure.</param>
+    public void LogFailure(string strategy, string? requestId, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (!_logger.IsEnabled(LogLevel.Warning))
+        {
+            return;
+        }
+
+        LogFailed(strategy, requestId, (exception as StrategyExecutionException)?.Stage.ToString(), exception.GetType().FullName, exception);
+    }
+
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
+        Message = "Strategy {Strategy} ({Fingerprint}) request {RequestId}: {Outcome}, model {Model}, tokens in {InputTokens} (cached {CachedInputTokens}) out {OutputTokens}, {LatencyMs} ms, fallback {FallbackReason}")]
+    private partial void LogCall(string strategy, string fingerprint, string? requestId, StrategyOutcome outcome, string? model, long? inputTokens, long? cachedInputTokens, long? outputTokens, double latencyMs, string? fallbackReason);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Strategy {Strategy} request {RequestId} content (redacted): question {Question}; answer {Answer}")]
+    private partial void LogContent(string strategy, string? requestId, string question, string answer);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Strategy {Strategy} request {RequestId} failed in stage {Stage}: {ErrorType}")]
+    private partial void LogFailed(string strategy, string? requestId, string? stage, string? errorType, Exception exception);
+}

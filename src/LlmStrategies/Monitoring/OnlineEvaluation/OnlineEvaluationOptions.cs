@@ -1,0 +1,22 @@
+using Microsoft.Extensions.AI.Evaluation;
+
+namespace LlmStrategies.Monitoring.OnlineEvaluation;
+
+/// <summary>Settings of <see cref="OnlineEvaluator"/>.</summary>
+public sealed class OnlineEvaluationOptions
+{
+    /// <summary>Gets or sets the evaluators run on sampled calls (the same <see cref="IEvaluator"/>s used offline).</summary>
+    public IReadOnlyList<IEvaluator> Evaluators { get; set; } = [];
+
+    /// <summary>Gets or sets the share of calls evaluated, in [0, 1]. Default 0.1.</summary>
+    public double SampleRate { get; set; } = 0.1;
+
+    /// <summary>Gets or sets the sampling seed, for reproducible sampling. Default 0.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>Gets or sets how many sampled calls may wait for evaluation; further ones are dropped and counted. Default 1,000.</summary>
+    public int QueueCapacity { get; set; } = 1_000;
+
+    /// <summary>Gets or sets the chat configuration passed to evaluators that need a model (LLM-as-judge), or <see langword="null"/>.</summary>
+    public ChatConfiguration? ChatConfiguration { get; set; }
+}
