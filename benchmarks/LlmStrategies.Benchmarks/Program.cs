@@ -1,12 +1,20 @@
 using BenchmarkDotNet.Running;
+using LlmStrategies.Benchmarks.Pipeline;
 using LlmStrategies.Benchmarks.Retrieval;
 
 // Quality reports (not timings) are plain commands; everything else is BenchmarkDotNet:
 //   dotnet run -c Release --project benchmarks/LlmStrategies.Benchmarks -- squad-quality
+//   dotnet run -c Release --project benchmarks/LlmStrategies.Benchmarks -- pipeline-latency
 //   dotnet run -c Release --project benchmarks/LlmStrategies.Benchmarks -- --filter '*Bm25*'
 if (args is ["squad-quality", ..])
 {
     Console.WriteLine(SquadRetrievalQuality.Run());
+    return;
+}
+
+if (args is ["pipeline-latency", ..])
+{
+    Console.WriteLine(await PipelineLatencyReport.RunAsync());
     return;
 }
 
