@@ -84,38 +84,36 @@ public sealed unsafe class FlatVectorIndex<TKey> : VectorIndex<TKey>
     private protected override object? CaptureExtension() => null;
 
     /// <summary>Scores rows <c>[from, to)</c> against one query into <paramref name="top"/>.</summary>
+    /// <remarks>
+    /// One row at a time with four independent accumulators: the rows are then read as one strictly sequential
+    /// stream, which the hardware prefetcher follows at close to the read bandwidth. Interleaving four rows (the
+    /// 1×4 kernel) halves the achieved bandwidth on this workload, measured on AVX-512 hardware.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ScanRows(IndexSnapshot<TKey> snapshot, float* query, int from, int to, ref ResolvedFilter filter, ref TopK top, bool euclidean)
     {
         var rows = snapshot.Rows;
         var d = rows.Dimension;
-        var block = stackalloc float[4];
-        var j = from;
         if (euclidean)
         {
-            for (; j <= to - 4; j += 4)
+            for (var j = from; j < to; j++)
             {
-                var r = rows.Row(j);
-                FloatKernels.NegativeSquaredL2_1x4(query, r, r + d, r + (2 * d), r + (3 * d), d, block);
-                OfferBlock(snapshot, block, j, ref filter, ref top);
-            }
-
-            for (; j < to; j++)
-            {
-                Offer(snapshot, FloatKernels.NegativeSquaredL2(query, rows.Row(j), d), j, ref filter, ref top);
+                var score = FloatKernels.NegativeSquaredL2(query, rows.Row(j), d);
+                if (score >= top.Threshold)
+                {
+                    Offer(snapshot, score, j, ref filter, ref top);
+                }
             }
         }
         else
         {
-            for (; j <= to - 4; j += 4)
+            for (var j = from; j < to; j++)
             {
-                FloatKernels.Dot1x4(query, rows.Row(j), d, block);
-                OfferBlock(snapshot, block, j, ref filter, ref top);
-            }
-
-            for (; j < to; j++)
-            {
-                Offer(snapshot, FloatKernels.Dot(query, rows.Row(j), d), j, ref filter, ref top);
+                var score = FloatKernels.Dot(query, rows.Row(j), d);
+                if (score >= top.Threshold)
+                {
+                    Offer(snapshot, score, j, ref filter, ref top);
+                }
             }
         }
     }

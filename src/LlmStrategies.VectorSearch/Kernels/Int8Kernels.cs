@@ -61,41 +61,26 @@ internal static unsafe class Int8Kernels
         return max / 127f;
     }
 
-    /// <summary>Raw sums Σ u·c of one query against four consecutive rows (stride bytes apart).</summary>
+    /// <summary>Raw sum Σ u·c of one query against one row (both padded to <paramref name="stride"/> bytes).</summary>
+    /// <remarks>One row at a time, so a scan reads the codes as one sequential stream (see <see cref="FlatVectorIndex{TKey}"/>).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void DotU8S8_1x4(sbyte* q, byte* rows, int stride, int* sums)
+    public static int DotU8S8(sbyte* q, byte* row, int stride)
     {
         if (AvxVnni.IsSupported)
         {
-            Vnni256(q, rows, stride, sums);
+            return Vnni256(q, row, stride);
         }
-        else if (Avx512BW.IsSupported)
-        {
-            Widen512(q, rows, stride, sums);
-        }
-        else if (Avx2.IsSupported)
-        {
-            Widen256(q, rows, stride, sums);
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            for (var r = 0; r < 4; r++)
-            {
-                sums[r] = Widen128(q, rows + (r * stride), stride);
-            }
-        }
-        else
-        {
-            for (var r = 0; r < 4; r++)
-            {
-                sums[r] = Scalar(q, rows + (r * stride), stride);
-            }
-        }
-    }
 
-    /// <summary>Raw sum Σ u·c of one query against one row.</summary>
-    public static int DotU8S8(sbyte* q, byte* row, int stride)
-    {
+        if (Avx512BW.IsSupported)
+        {
+            return Widen512(q, row, stride);
+        }
+
+        if (Avx2.IsSupported)
+        {
+            return Widen256(q, row, stride);
+        }
+
         if (Vector128.IsHardwareAccelerated)
         {
             return Widen128(q, row, stride);
@@ -104,61 +89,40 @@ internal static unsafe class Int8Kernels
         return Scalar(q, row, stride);
     }
 
-    internal static void Vnni256(sbyte* q, byte* rows, int stride, int* sums)
+    internal static int Vnni256(sbyte* q, byte* row, int stride)
     {
-        Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
-        byte* r0 = rows, r1 = rows + stride, r2 = rows + (2 * stride), r3 = rows + (3 * stride);
-        for (var i = 0; i < stride; i += 32)
+        Vector256<int> a0 = Vector256<int>.Zero, a1 = a0;
+        for (var i = 0; i < stride; i += 64)
         {
-            var qq = Vector256.Load(q + i);
-            a0 = AvxVnni.MultiplyWideningAndAdd(a0, Vector256.Load(r0 + i), qq);
-            a1 = AvxVnni.MultiplyWideningAndAdd(a1, Vector256.Load(r1 + i), qq);
-            a2 = AvxVnni.MultiplyWideningAndAdd(a2, Vector256.Load(r2 + i), qq);
-            a3 = AvxVnni.MultiplyWideningAndAdd(a3, Vector256.Load(r3 + i), qq);
+            a0 = AvxVnni.MultiplyWideningAndAdd(a0, Vector256.Load(row + i), Vector256.Load(q + i));
+            a1 = AvxVnni.MultiplyWideningAndAdd(a1, Vector256.Load(row + i + 32), Vector256.Load(q + i + 32));
         }
 
-        sums[0] = Vector256.Sum(a0);
-        sums[1] = Vector256.Sum(a1);
-        sums[2] = Vector256.Sum(a2);
-        sums[3] = Vector256.Sum(a3);
+        return Vector256.Sum(a0 + a1);
     }
 
-    internal static void Widen512(sbyte* q, byte* rows, int stride, int* sums)
+    internal static int Widen512(sbyte* q, byte* row, int stride)
     {
-        Vector512<int> a0 = Vector512<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
-        byte* r0 = rows, r1 = rows + stride, r2 = rows + (2 * stride), r3 = rows + (3 * stride);
-        for (var i = 0; i < stride; i += 32)
+        Vector512<int> a0 = Vector512<int>.Zero, a1 = a0;
+        for (var i = 0; i < stride; i += 64)
         {
-            var qq = Avx512BW.ConvertToVector512Int16(Vector256.Load(q + i));
-            a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.Load(r0 + i)), qq);
-            a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.Load(r1 + i)), qq);
-            a2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.Load(r2 + i)), qq);
-            a3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.Load(r3 + i)), qq);
+            a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.Load(row + i)), Avx512BW.ConvertToVector512Int16(Vector256.Load(q + i)));
+            a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.Load(row + i + 32)), Avx512BW.ConvertToVector512Int16(Vector256.Load(q + i + 32)));
         }
 
-        sums[0] = Vector512.Sum(a0);
-        sums[1] = Vector512.Sum(a1);
-        sums[2] = Vector512.Sum(a2);
-        sums[3] = Vector512.Sum(a3);
+        return Vector512.Sum(a0 + a1);
     }
 
-    internal static void Widen256(sbyte* q, byte* rows, int stride, int* sums)
+    internal static int Widen256(sbyte* q, byte* row, int stride)
     {
-        Vector256<int> a0 = Vector256<int>.Zero, a1 = a0, a2 = a0, a3 = a0;
-        byte* r0 = rows, r1 = rows + stride, r2 = rows + (2 * stride), r3 = rows + (3 * stride);
-        for (var i = 0; i < stride; i += 16)
+        Vector256<int> a0 = Vector256<int>.Zero, a1 = a0;
+        for (var i = 0; i < stride; i += 32)
         {
-            var qq = Avx2.ConvertToVector256Int16(Vector128.Load(q + i));
-            a0 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.Load(r0 + i)), qq);
-            a1 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.Load(r1 + i)), qq);
-            a2 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.Load(r2 + i)), qq);
-            a3 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.Load(r3 + i)), qq);
+            a0 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.Load(row + i)), Avx2.ConvertToVector256Int16(Vector128.Load(q + i)));
+            a1 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(Vector128.Load(row + i + 16)), Avx2.ConvertToVector256Int16(Vector128.Load(q + i + 16)));
         }
 
-        sums[0] = Vector256.Sum(a0);
-        sums[1] = Vector256.Sum(a1);
-        sums[2] = Vector256.Sum(a2);
-        sums[3] = Vector256.Sum(a3);
+        return Vector256.Sum(a0 + a1);
     }
 
     internal static int Widen128(sbyte* q, byte* row, int stride)

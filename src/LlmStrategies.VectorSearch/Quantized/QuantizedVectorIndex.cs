@@ -147,32 +147,15 @@ public sealed unsafe class QuantizedVectorIndex<TKey> : VectorIndex<TKey>
         var count = snapshot.Count;
         var scales = codes.Scales;
         var squaredNorms = codes.SquaredNorms;
-        var raw = stackalloc int[4];
-        var block = stackalloc float[4];
-        var j = 0;
-        for (; j <= count - 4; j += 4)
+        var bytes = codes.Bytes;
+        for (var j = 0; j < count; j++)
         {
-            Int8Kernels.DotU8S8_1x4(q8, codes.Bytes.Row(j), _stride, raw);
-            for (var u = 0; u < 4; u++)
+            var dot = scales[j] * queryScale * (Int8Kernels.DotU8S8(q8, bytes.Row(j), _stride) - offset);
+            var score = euclidean ? (2 * dot) - querySquaredNorm - squaredNorms[j] : dot;
+            if (score >= top.Threshold)
             {
-                var dot = scales[j + u] * queryScale * (raw[u] - offset);
-                block[u] = euclidean ? (2 * dot) - querySquaredNorm - squaredNorms[j + u] : dot;
+                Offer(snapshot, score, j, ref filter, ref top);
             }
-
-            var threshold = top.Threshold;
-            if (block[0] >= threshold || block[1] >= threshold || block[2] >= threshold || block[3] >= threshold)
-            {
-                for (var u = 0; u < 4; u++)
-                {
-                    Offer(snapshot, block[u], j + u, ref filter, ref top);
-                }
-            }
-        }
-
-        for (; j < count; j++)
-        {
-            var dot = scales[j] * queryScale * (Int8Kernels.DotU8S8(q8, codes.Bytes.Row(j), _stride) - offset);
-            Offer(snapshot, euclidean ? (2 * dot) - querySquaredNorm - squaredNorms[j] : dot, j, ref filter, ref top);
         }
     }
 
