@@ -70,7 +70,7 @@ for block in blocks:
         hnsw_c[int(m.group(1))] = (float(m.group(2)), float(m.group(3)))
 dot_peak = re.findall(r"nvec=\s*(\d+).*?avx512 \(1 q x 4 vec\)\s+GFLOP/s min\s+[\d.]+ median\s+([\d.]+)", c)
 
-F = "LlmStrategies.Benchmarks.VectorSearch."
+F = ""  # BenchmarkDotNet reports the type name without its namespace
 
 
 def fmt(x, digits=1):
@@ -84,13 +84,16 @@ def ratio(a, b, digits=2):
 lines = []
 now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 cpu = sh("lscpu | sed -n 's/^Model name:[ ]*//p' | head -1")
+ram = sh("free -g | awk '/Mem:/{print $2}'")
+l3 = sh("lscpu | sed -n 's/^L3 cache:[ ]*//p'")
+osname = sh(". /etc/os-release && echo $PRETTY_NAME")
+runtime = sh("dotnet --list-runtimes | grep NETCore | tail -1 | cut -d' ' -f2")
 lines += [
     "# Vector search: .NET vs the machine's limits and the C references",
     "",
     f"- Date: {now} (run folder `{os.path.basename(out.rstrip('/'))}`)",
-    f"- Machine: {cpu}, {sh('nproc')} cores, {sh('free -g | awk \"/Mem:/{print \\$2}\"')} GiB RAM, {sh('lscpu | sed -n \"s/^L3 cache:[ ]*//p\"')} L3; "
-    f"{platform.system()} {sh('. /etc/os-release && echo $PRETTY_NAME')}, kernel {platform.release()}",
-    f"- .NET: {sh('dotnet --version')} SDK, runtime {sh('dotnet --list-runtimes | grep NETCore | tail -1 | cut -d\" \" -f2')}; gcc {sh('gcc -dumpversion')}; hnswlib 0.6.2 (Debian)",
+    f"- Machine: {cpu}, {sh('nproc')} cores, {ram} GiB RAM, {l3} L3; {osname}, kernel {platform.release()}",
+    f"- .NET: SDK {sh('dotnet --version')}, runtime {runtime}; gcc {sh('gcc -dumpversion')}; hnswlib 0.6.2 (Debian libhnswlib-dev)",
     "- Data: ../shared/bench/vector/gen.c, 100,000 × 384 float32 L2-normalised, 1,000 queries, exact top-10 (inner product).",
     "- Method: C references (run.sh) then BenchmarkDotNet, back to back, each under the exclusive CPU lock. Medians. "
     "The machine is a shared VM: compare the ratios, not the absolute figures.",

@@ -54,13 +54,15 @@ public sealed unsafe class FlatVectorIndex<TKey> : VectorIndex<TKey>
             return;
         }
 
-        // Split queries into groups of four per thread; every thread walks the same row blocks (shared L3 traffic).
+        // Split queries into groups of four, several parts per thread: a worker that starts late still gets work, and
+        // every part walks the same row blocks (shared L3 traffic).
         var groups = (work.QueryCount + 3) / 4;
-        var perThread = (groups + parallelism - 1) / parallelism * 4;
-        Parallel.For(0, parallelism, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, part =>
+        var parts = Math.Min(groups, parallelism * 4);
+        var perPart = (groups + parts - 1) / parts * 4;
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, part =>
         {
-            var from = part * perThread;
-            var to = Math.Min(work.QueryCount, from + perThread);
+            var from = part * perPart;
+            var to = Math.Min(work.QueryCount, from + perPart);
             var local = filter;
             if (from < to)
             {
