@@ -36,6 +36,7 @@ public abstract unsafe class VectorIndex<TKey> : IVectorIndex<TKey>
     private int _count;
     private int _live;
     private bool _deletedPrivate;
+    private BatchRunner<TKey>? _batchRunner;
 
     private protected VectorIndex(int dimension, VectorMetric metric, IEqualityComparer<TKey>? keyComparer, int initialCapacity)
     {
@@ -366,33 +367,60 @@ public abstract unsafe class VectorIndex<TKey> : IVectorIndex<TKey>
             _disposed = true;
             _mapping?.Dispose();
             _mapping = null;
+            Interlocked.Exchange(ref _batchRunner, null)?.Dispose();
         }
     }
 
     /// <summary>Searches one prepared query; writes the best results sorted into <paramref name="scores"/>/<paramref name="slots"/> (k = their length) and returns how many.</summary>
     private protected abstract int SearchCore(IndexSnapshot<TKey> snapshot, float* query, ref ResolvedFilter filter, Span<float> scores, Span<int> slots);
 
-    /// <summary>Searches many prepared queries; the default runs <see cref="SearchCore"/> per query, on several threads when asked.</summary>
-    private protected virtual void SearchBatchCore(IndexSnapshot<TKey> snapshot, BatchWork work, ResolvedFilter filter, int parallelism)
+    /// <summary>
+    /// Searches many prepared queries, split into parts that run on the calling thread and, when
+    /// <paramref name="parallelism"/> is above 1, on thread-pool workers (see <see cref="BatchRunner{TKey}"/>).
+    /// </summary>
+    private void SearchBatchCore(IndexSnapshot<TKey> snapshot, BatchWork work, ResolvedFilter filter, int parallelism)
     {
-        if (parallelism <= 1)
+        var parts = BatchPartCount(work, parallelism);
+        if (parallelism <= 1 || parts <= 1)
         {
-            SearchQueries(snapshot, work, filter, 0, work.QueryCount);
+            for (var part = 0; part < parts; part++)
+            {
+                SearchBatchPart(snapshot, work, ref filter, part, parts);
+            }
+
             return;
         }
 
-        // Several parts per thread, so a worker that starts late still shares the work.
-        var parts = Math.Min(work.QueryCount, parallelism * 4);
-        var chunk = (work.QueryCount + parts - 1) / parts;
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, part =>
+        var runner = Interlocked.Exchange(ref _batchRunner, null) ?? new BatchRunner<TKey>(this);
+        try
         {
-            var from = part * chunk;
-            var to = Math.Min(work.QueryCount, from + chunk);
-            if (from < to)
+            runner.Run(snapshot, work, filter, parts, parallelism);
+        }
+        finally
+        {
+            if (Interlocked.CompareExchange(ref _batchRunner, runner, null) is not null)
             {
-                SearchQueries(snapshot, work, filter, from, to);
+                runner.Dispose();
             }
-        });
+        }
+    }
+
+    /// <summary>How many parts a batch is split into: one when sequential, else several per thread so a worker that starts late still shares the work.</summary>
+    private protected virtual int BatchPartCount(BatchWork work, int parallelism) => parallelism <= 1 ? 1 : Math.Min(work.QueryCount, parallelism * 4);
+
+    /// <summary>Searches part <paramref name="part"/> of <paramref name="parts"/> of a batch; the default runs <see cref="SearchCore"/> per query.</summary>
+    internal virtual void SearchBatchPart(IndexSnapshot<TKey> snapshot, BatchWork work, ref ResolvedFilter filter, int part, int parts)
+    {
+        var chunk = (work.QueryCount + parts - 1) / parts;
+        var from = part * chunk;
+        var to = Math.Min(work.QueryCount, from + chunk);
+        var k = work.K;
+        for (var i = from; i < to; i++)
+        {
+            var scores = new Span<float>(work.Scores + ((long)i * k), k);
+            var slots = new Span<int>(work.Slots + ((long)i * k), k);
+            work.Counts[i] = SearchCore(snapshot, work.Queries + ((long)i * Dimension), ref filter, scores, slots);
+        }
     }
 
     /// <summary>Called under the write lock after rows <c>[from, to)</c> were written and before they are published.</summary>
@@ -460,17 +488,6 @@ public abstract unsafe class VectorIndex<TKey> : IVectorIndex<TKey>
         {
             ThrowIfDisposed();
             return action(Snapshot);
-        }
-    }
-
-    private void SearchQueries(IndexSnapshot<TKey> snapshot, BatchWork work, ResolvedFilter filter, int from, int to)
-    {
-        var k = work.K;
-        for (var i = from; i < to; i++)
-        {
-            var scores = new Span<float>(work.Scores + ((long)i * k), k);
-            var slots = new Span<int>(work.Slots + ((long)i * k), k);
-            work.Counts[i] = SearchCore(snapshot, work.Queries + ((long)i * Dimension), ref filter, scores, slots);
         }
     }
 

@@ -97,6 +97,36 @@ public sealed class VectorIndexTests(string kind)
     }
 
     [Test]
+    public void Searching_allocates_nothing_once_warm()
+    {
+        const int d = 40;
+        var data = TestData.Clustered(12, 600, d, 6);
+        using var index = TestData.Create(kind, d, VectorMetric.Cosine);
+        TestData.AddAll(index, data, d, i => new Dictionary<string, string> { ["source"] = $"s{i % 3}" });
+        var filter = VectorFilter.Equal("source", "s1");
+        var destination = new VectorSearchResult<int>[10];
+        var queries = TestData.Clustered(13, 8, d, 6);
+        var results = new VectorSearchResult<int>[8 * 10];
+        var counts = new int[8];
+        void SearchAll()
+        {
+            for (var q = 0; q < 8; q++)
+            {
+                index.SearchInto(queries.AsSpan(q * d, d), destination);
+                index.SearchInto(queries.AsSpan(q * d, d), destination, filter);
+            }
+
+            index.SearchBatch(queries, 10, results, counts);
+            index.SearchBatch(queries, 10, results, counts, filter);
+        }
+
+        SearchAll();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        SearchAll();
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
+    [Test]
     public void Remove_and_upsert_change_what_search_returns()
     {
         const int d = 8;

@@ -39,9 +39,6 @@ public unsafe class FlatSearchBenchmarks
         _data.Record("flat.bytes", (double)_data.Count * _data.Dimension * sizeof(float));
         _data.Record("flat.flops_per_query", 2.0 * _data.Count * _data.Dimension);
 
-        // A fresh benchmark process has no warm thread-pool worker, and Parallel.For then ran the whole batch on the
-        // calling thread (measured: no speed-up); a long-running application has a warm pool, so warm it here.
-        Parallel.For(0, Environment.ProcessorCount, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, _ => Thread.Sleep(100));
     }
 
     [GlobalCleanup]

@@ -35,40 +35,34 @@ public sealed unsafe class FlatVectorIndex<TKey> : VectorIndex<TKey>
         return top.SortDescending();
     }
 
-    private protected override void SearchBatchCore(IndexSnapshot<TKey> snapshot, BatchWork work, ResolvedFilter filter, int parallelism)
+    private protected override int BatchPartCount(BatchWork work, int parallelism)
     {
         if (!BatchKernels.TileAccelerated)
         {
-            base.SearchBatchCore(snapshot, work, filter, parallelism);
-            return;
+            return base.BatchPartCount(work, parallelism);
         }
 
-        for (var i = 0; i < work.QueryCount; i++)
-        {
-            work.Counts[i] = 0;
-        }
-
-        if (parallelism <= 1)
-        {
-            SearchQueryRange(snapshot, work, ref filter, 0, work.QueryCount);
-            return;
-        }
-
-        // Split queries into groups of four, several parts per thread: a worker that starts late still gets work, and
-        // every part walks the same row blocks (shared L3 traffic).
+        // Parts are whole groups of four queries; each part walks every row block (shared L3 traffic).
         var groups = (work.QueryCount + 3) / 4;
-        var parts = Math.Min(groups, parallelism * 4);
-        var perPart = (groups + parts - 1) / parts * 4;
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parallelism }, part =>
+        return parallelism <= 1 ? 1 : Math.Min(groups, parallelism * 4);
+    }
+
+    internal override void SearchBatchPart(IndexSnapshot<TKey> snapshot, BatchWork work, ref ResolvedFilter filter, int part, int parts)
+    {
+        if (!BatchKernels.TileAccelerated)
         {
-            var from = part * perPart;
-            var to = Math.Min(work.QueryCount, from + perPart);
-            var local = filter;
-            if (from < to)
-            {
-                SearchQueryRange(snapshot, work, ref local, from, to);
-            }
-        });
+            base.SearchBatchPart(snapshot, work, ref filter, part, parts);
+            return;
+        }
+
+        var groups = (work.QueryCount + 3) / 4;
+        var perPart = (groups + parts - 1) / parts * 4;
+        var from = part * perPart;
+        var to = Math.Min(work.QueryCount, from + perPart);
+        if (from < to)
+        {
+            SearchQueryRange(snapshot, work, ref filter, from, to);
+        }
     }
 
     private protected override void OnRowsAppended(FloatRowBuffer rows, int from, int to)
@@ -153,6 +147,11 @@ public sealed unsafe class FlatVectorIndex<TKey> : VectorIndex<TKey>
         var euclidean = Metric == VectorMetric.Euclidean;
         var rowBlock = Math.Max(4, BatchRowBlockBytes / (d * sizeof(float)) / 4 * 4);
         var tile = stackalloc float[16];
+        for (var q = qFrom; q < qTo; q++)
+        {
+            work.Counts[q] = 0;
+        }
+
         for (var j0 = 0; j0 < count; j0 += rowBlock)
         {
             var j1 = Math.Min(count, j0 + rowBlock);
