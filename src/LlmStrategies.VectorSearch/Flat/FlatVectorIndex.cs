@@ -81,9 +81,10 @@ public sealed unsafe class FlatVectorIndex<TKey> : VectorIndex<TKey>
 
     /// <summary>Scores rows <c>[from, to)</c> against one query into <paramref name="top"/>.</summary>
     /// <remarks>
-    /// One row at a time with four independent accumulators: the rows are then read as one strictly sequential
-    /// stream, which the hardware prefetcher follows at close to the read bandwidth. Interleaving four rows (the
-    /// 1×4 kernel) halves the achieved bandwidth on this workload, measured on AVX-512 hardware.
+    /// One row at a time with four independent accumulators, so the rows are read as one strictly sequential stream,
+    /// plus a software prefetch 8 KiB ahead, which starts the next pages' loads (and TLB walks) before the hardware
+    /// prefetcher, which stops at page boundaries, would. Measured on AVX-512 hardware: interleaving four rows (1×4)
+    /// halved the achieved bandwidth; the prefetch took a query from ~88% to ~100% of a plain read-sum's bandwidth.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ScanRows(IndexSnapshot<TKey> snapshot, float* query, int from, int to, ref ResolvedFilter filter, ref TopK top, bool euclidean)
@@ -94,6 +95,7 @@ public sealed unsafe class FlatVectorIndex<TKey> : VectorIndex<TKey>
         {
             for (var j = from; j < to; j++)
             {
+                Prefetch.Ahead(rows.Row(j), d * sizeof(float));
                 var score = FloatKernels.NegativeSquaredL2(query, rows.Row(j), d);
                 if (score >= top.Threshold)
                 {
@@ -105,6 +107,7 @@ public sealed unsafe class FlatVectorIndex<TKey> : VectorIndex<TKey>
         {
             for (var j = from; j < to; j++)
             {
+                Prefetch.Ahead(rows.Row(j), d * sizeof(float));
                 var score = FloatKernels.Dot(query, rows.Row(j), d);
                 if (score >= top.Threshold)
                 {

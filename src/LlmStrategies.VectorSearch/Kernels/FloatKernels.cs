@@ -137,6 +137,7 @@ internal static unsafe class FloatKernels
 
     // ---- single pair -------------------------------------------------------------------------------------------
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static float Dot512(float* a, float* b, int d)
     {
         Vector512<float> s0 = Vector512<float>.Zero, s1 = s0, s2 = s0, s3 = s0;

@@ -150,6 +150,7 @@ public sealed unsafe class QuantizedVectorIndex<TKey> : VectorIndex<TKey>
         var bytes = codes.Bytes;
         for (var j = 0; j < count; j++)
         {
+            Prefetch.Ahead(bytes.Row(j), _stride);
             var dot = scales[j] * queryScale * (Int8Kernels.DotU8S8(q8, bytes.Row(j), _stride) - offset);
             var score = euclidean ? (2 * dot) - querySquaredNorm - squaredNorms[j] : dot;
             if (score >= top.Threshold)
