@@ -6,7 +6,8 @@
 # the ratios. Only ratios measured in one run are meaningful; absolute figures move with the machine's load.
 # Usage: benchmarks/vector/run-comparison.sh            (about 15 minutes; needs gcc, g++, python3, libhnswlib-dev)
 # Env:   VECTOR_BENCH_DATA (default artifacts/vector-data; generated with gen.c when empty),
-#        VECTOR_BENCH_PHASES (default "c flat hnsw"), VECTOR_BENCH_MILLION=1 adds the 1M x 384 HNSW job (long).
+#        VECTOR_BENCH_PHASES (default "c flat hnsw"), VECTOR_BENCH_MILLION=1 adds the 1M x 384 HNSW job (long),
+#        VECTOR_BENCH_RESULT_NAME (default "comparison": the results file is <date>-<name>.md).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 shared=$(cd "$repo/../shared/bench/vector" 2>/dev/null && pwd) || { echo "../shared/bench/vector is missing: the references cannot run" >&2; exit 2; }
@@ -50,6 +51,6 @@ if [ "${VECTOR_BENCH_MILLION:-}" = 1 ]; then
 fi
 
 mkdir -p "$repo/benchmarks/results/vector-search"
-result="$repo/benchmarks/results/vector-search/$(date -u +%Y-%m-%d)-comparison.md"
+result="$repo/benchmarks/results/vector-search/$(date -u +%Y-%m-%d)-${VECTOR_BENCH_RESULT_NAME:-comparison}.md"
 python3 "$repo/benchmarks/vector/summarize.py" "$out" > "$result"
 echo "wrote $result (raw outputs in $out)"

@@ -176,6 +176,15 @@ for ef in (10, 20, 40, 80, 160):
     lines.append(f"| {ef} | {fmt(ro, 4)} | {fmt(qo, 0)} | {fmt(rc, 4)} | {fmt(qc, 0)} | {ratio(qo, qc)} |")
 lines.append("")
 
+million = [(ef, side.get(f"hnsw1m.ef{ef}.recall"), med("HnswMillionBenchmarks", "SearchTop10", f"EfSearch={ef}")) for ef in (40, 80, 160)]
+if any(ns for _, _, ns in million):
+    lines += ["## HNSW on 1,000,000 × 384 (non-default job; built with 2 threads, searched with 1)", "",
+              f"Build time: {fmt(side.get('hnsw1m.build.t2.seconds'), 1)} s (one timed build, 2 threads).", "",
+              "| efSearch | recall@10 | QPS | allocated/op |", "|---|---|---|---|"]
+    for ef, rec, ns in million:
+        lines.append(f"| {ef} | {fmt(rec, 4)} | {fmt(1e9 / ns if ns else None, 0)} | {fmt(alloc('HnswMillionBenchmarks', 'SearchTop10', f'EfSearch={ef}'), 0)} B |")
+    lines.append("")
+
 lines += ["## Raw BenchmarkDotNet figures (median per operation; batch and search rows are per query)", "",
           "| suite | benchmark | parameters | median | allocated/op |", "|---|---|---|---|---|"]
 for (cls, method, params), v in sorted(bdn.items()):
