@@ -82,7 +82,7 @@ public abstract unsafe class VectorIndex<TKey> : IVectorIndex<TKey>
     public void Add(TKey key, ReadOnlySpan<float> vector, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(key);
-        ValidateVector(vector, nameof(vector));
+        ValidateEntry(key, vector, metadata, nameof(vector));
         lock (_writeLock)
         {
             ThrowIfDisposed();
@@ -105,7 +105,7 @@ public abstract unsafe class VectorIndex<TKey> : IVectorIndex<TKey>
     public void Upsert(TKey key, ReadOnlySpan<float> vector, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(key);
-        ValidateVector(vector, nameof(vector));
+        ValidateEntry(key, vector, metadata, nameof(vector));
         lock (_writeLock)
         {
             ThrowIfDisposed();
@@ -504,7 +504,7 @@ public abstract unsafe class VectorIndex<TKey> : IVectorIndex<TKey>
                 throw new ArgumentException($"Entry {i} has a null key.", nameof(entries));
             }
 
-            ValidateVector(entry.Vector.Span, $"{nameof(entries)}[{i}].Vector");
+            ValidateEntry(entry.Key, entry.Vector.Span, entry.Metadata, $"{nameof(entries)}[{i}]");
             if (!seen.TryAdd(entry.Key, i))
             {
                 if (!upsert)
@@ -742,6 +742,34 @@ public abstract unsafe class VectorIndex<TKey> : IVectorIndex<TKey>
         else
         {
             query.CopyTo(prepared);
+        }
+    }
+
+    /// <summary>
+    /// Everything that could make a write fail is checked here, before the write lock is taken, so a rejected batch
+    /// leaves the index unchanged.
+    /// </summary>
+    private void ValidateEntry(TKey key, ReadOnlySpan<float> vector, IReadOnlyDictionary<string, string>? metadata, string name)
+    {
+        ValidateVector(vector, name);
+        if (Metric == VectorMetric.Cosine)
+        {
+            var norm = TensorPrimitives.Norm(vector);
+            if (!(norm > 0) || !float.IsFinite(norm))
+            {
+                throw new ArgumentException($"The vector for key '{key}' has norm {norm}; cosine similarity needs a non-zero, finite vector.", name);
+            }
+        }
+
+        if (metadata is not null)
+        {
+            foreach (var (field, value) in metadata)
+            {
+                if (string.IsNullOrEmpty(field) || value is null)
+                {
+                    throw new ArgumentException($"The metadata for key '{key}' has an empty field name or a null value (field '{field}'); every field needs a name and a non-null value.", name);
+                }
+            }
         }
     }
 

@@ -231,6 +231,11 @@ public sealed class VectorIndexTests(string kind)
         Assert.Throws<ArgumentOutOfRangeException>(() => index.Search(new float[] { 1, 2, 3, 4 }, 0));
         Assert.Throws<ArgumentException>(() => index.AddRange([new VectorEntry<int>(9, new float[] { 1, 1, 1, 1 }), new VectorEntry<int>(9, new float[] { 1, 1, 1, 1 })]));
         Assert.That(index.Contains(9), Is.False, "a rejected batch adds nothing");
+        Assert.Throws<ArgumentException>(() => index.AddRange([new VectorEntry<int>(10, new float[] { 1, 1, 1, 1 }), new VectorEntry<int>(11, new float[4])]));
+        Assert.Throws<ArgumentException>(() => index.AddRange([new VectorEntry<int>(12, new float[] { 1, 1, 1, 1 }, new Dictionary<string, string> { ["source"] = null! })]));
+        Assert.That(index.Contains(10) || index.Contains(12), Is.False, "a batch rejected for a zero vector or a null metadata value adds nothing");
+        Assert.That(index.Count, Is.EqualTo(1));
+        Assert.That(index.Search(new float[] { 1, 1, 1, 1 }, 5).Select(r => r.Key), Is.EqualTo(new[] { 1 }));
         Assert.Throws<ArgumentException>(() => index.SearchBatch(new float[6], 1, new VectorSearchResult<int>[2], new int[2]));
         Assert.Throws<ArgumentException>(() => index.SearchBatch(new float[8], 2, new VectorSearchResult<int>[3], new int[2]));
     }
