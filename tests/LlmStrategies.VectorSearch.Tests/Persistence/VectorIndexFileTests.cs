@@ -1,0 +1,202 @@
+namespace LlmStrategies.VectorSearch.Tests.Persistence;
+
+public sealed class VectorIndexFileTests
+{
+    private const int D = 19;
+    private string _folder = null!;
+
+    [SetUp]
+    public void CreateFolder()
+    {
+        _folder = Path.Combine(Path.GetTempPath(), "vector-index-tests-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_folder);
+    }
+
+    [TearDown]
+    public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
+
+    private static IEnumerable<TestCaseData> Cases()
+    {
+        foreach (var kind in new[] { "flat", "int8", "hnsw" })
+        {
+            foreach (var metric in new[] { VectorMetric.DotProduct, VectorMetric.Cosine, VectorMetric.Euclidean })
+            {
+                yield return new TestCaseData(kind, metric, false);
+            }
+
+            yield return new TestCaseData(kind, VectorMetric.Cosine, true);
+        }
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void Round_trip_preserves_results_vectors_metadata_and_deletions(string kind, VectorMetric metric, bool memoryMap)
+    {
+        var data = TestData.Clustered(1, 700, D, 10);
+        using var index = TestData.Create(kind, D, metric);
+        TestData.AddAll(index, data, D, i => i % 5 == 0 ? null : new Dictionary<string, string> { ["source"] = $"s{i % 3}" });
+        index.RemoveRange(Enumerable.Range(0, 700).Where(i => i % 7 == 0));
+        var path = Path.Combine(_folder, "index.lsv");
+        VectorIndexFile.Save((VectorIndex<int>)index, path);
+        Assert.That(Directory.GetFiles(_folder), Is.EqualTo(new[] { path }), "no temporary file is left behind");
+
+        using var loaded = VectorIndexFile.Load<int>(path, new VectorIndexLoadOptions { MemoryMap = memoryMap });
+        Assert.That(loaded.GetType(), Is.EqualTo(index.GetType()));
+        Assert.That(loaded.Count, Is.EqualTo(index.Count));
+        Assert.That(loaded.Metric, Is.EqualTo(metric));
+        var queries = TestData.Clustered(2, 10, D, 10);
+        var filter = VectorFilter.Equal("source", "s1");
+        for (var q = 0; q < 10; q++)
+        {
+            var query = TestData.Row(queries, D, q);
+            Assert.That(loaded.Search(query, 10), Is.EqualTo(index.Search(query, 10)), $"query {q}");
+            Assert.That(loaded.Search(query, 10, filter), Is.EqualTo(index.Search(query, 10, filter)), $"filtered query {q}");
+        }
+
+        var a = new float[D];
+        var b = new float[D];
+        Assert.That(loaded.TryGetVector(7, a), Is.False, "removed keys stay removed");
+        Assert.That(loaded.TryGetVector(8, a) && index.TryGetVector(8, b), Is.True);
+        Assert.That(a, Is.EqualTo(b));
+        Assert.That(loaded.TryGetMetadata(10, out var none) && none is null, Is.True);
+        Assert.That(loaded.TryGetMetadata(11, out var some) && some!["source"] == "s2", Is.True);
+
+        // A loaded (and memory-mapped) index accepts writes: the first growth copies the rows into managed memory.
+        loaded.Add(10_000, TestData.Row(data, D, 1));
+        loaded.Upsert(8, TestData.Row(data, D, 2));
+        Assert.That(loaded.Search(TestData.Row(data, D, 1), 1)[0].Key, Is.AnyOf(1, 10_000));
+    }
+
+    [Test]
+    public void String_and_guid_keys_round_trip_and_a_wrong_key_type_fails_clearly()
+    {
+        var path = Path.Combine(_folder, "strings.lsv");
+        using (var index = new FlatVectorIndex<string>(2, VectorMetric.DotProduct))
+        {
+            index.Add("chunk-é-1", new float[] { 1, 2 });
+            VectorIndexFile.Save(index, path);
+        }
+
+        using (var loaded = VectorIndexFile.Load<string>(path))
+        {
+            Assert.That(loaded.Contains("chunk-é-1"), Is.True);
+        }
+
+        var error = Assert.Throws<VectorIndexFormatException>(() => VectorIndexFile.Load<int>(path));
+        Assert.That(error!.Message, Does.Contain("'string'").And.Contain(path));
+
+        var guidPath = Path.Combine(_folder, "guids.lsv");
+        var key = Guid.NewGuid();
+        using (var index = new HnswVectorIndex<Guid>(2, VectorMetric.DotProduct))
+        {
+            index.Add(key, new float[] { 1, 2 });
+            VectorIndexFile.Save(index, guidPath);
+        }
+
+        using var guids = VectorIndexFile.Load<Guid>(guidPath);
+        Assert.That(guids.Search(new float[] { 1, 2 }, 1)[0].Key, Is.EqualTo(key));
+        Assert.Throws<NotSupportedException>(() => VectorKeyCodecs.For<DateTime>());
+    }
+
+    [Test]
+    public void Saving_over_an_existing_file_replaces_it()
+    {
+        var path = Path.Combine(_folder, "index.lsv");
+        using var index = new FlatVectorIndex<int>(2, VectorMetric.DotProduct);
+        index.Add(1, new float[] { 1, 0 });
+        VectorIndexFile.Save(index, path);
+        index.Add(2, new float[] { 0, 1 });
+        VectorIndexFile.Save(index, path);
+        using var loaded = VectorIndexFile.Load<int>(path);
+        Assert.That(loaded.Count, Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Expectations_and_foreign_files_fail_with_specific_messages()
+    {
+        var path = SaveSample("hnsw");
+        Assert.That(Assert.Throws<VectorIndexFormatException>(() => VectorIndexFile.Load<int>(path, new VectorIndexLoadOptions { ExpectedDimension = 384 }))!.Message,
+            Does.Contain("dimension 19").And.Contain("384"));
+        Assert.That(Assert.Throws<VectorIndexFormatException>(() => VectorIndexFile.Load<int>(path, new VectorIndexLoadOptions { ExpectedMetric = VectorMetric.Euclidean }))!.Message,
+            Does.Contain("Cosine"));
+
+        var foreign = Path.Combine(_folder, "notes.txt");
+        File.WriteAllText(foreign, "this is not an index, just some text that is long enough to hold a header........");
+        var error = Assert.Throws<VectorIndexFormatException>(() => VectorIndexFile.Load<int>(foreign));
+        Assert.That(error!.Message, Does.Contain("not a vector index file").And.Contain(foreign));
+
+        var bytes = File.ReadAllBytes(path);
+        bytes[8] = 9; // version
+        File.WriteAllBytes(path, bytes);
+        Assert.That(Assert.Throws<VectorIndexFormatException>(() => VectorIndexFile.Load<int>(path))!.Message, Does.Contain("version 9"));
+
+        var empty = Path.Combine(_folder, "empty.lsv");
+        File.WriteAllBytes(empty, []);
+        Assert.That(Assert.Throws<VectorIndexFormatException>(() => VectorIndexFile.Load<int>(empty))!.Message, Does.Contain("truncated"));
+    }
+
+    [TestCase("flat")]
+    [TestCase("int8")]
+    [TestCase("hnsw")]
+    public void Every_truncation_fails_with_the_offset(string kind)
+    {
+        var path = SaveSample(kind);
+        var bytes = File.ReadAllBytes(path);
+        var random = new Random(1);
+        var lengths = new[] { 0, 7, 8, 63, 64, 65, bytes.Length - 1 }.Concat(Enumerable.Range(0, 25).Select(_ => random.Next(bytes.Length)));
+        foreach (var length in lengths)
+        {
+            var truncated = Path.Combine(_folder, $"truncated-{length}.lsv");
+            File.WriteAllBytes(truncated, bytes.AsSpan(0, length).ToArray());
+            var error = Assert.Throws<VectorIndexFormatException>(() => VectorIndexFile.Load<int>(truncated), $"length {length}");
+            Assert.That(error!.Message, Does.Contain("truncated"), $"length {length}");
+            Assert.That(error.Offset, Is.EqualTo(length));
+        }
+    }
+
+    [TestCase("flat", false)]
+    [TestCase("int8", false)]
+    [TestCase("hnsw", false)]
+    [TestCase("hnsw", true)]
+    public void Randomly_corrupted_bytes_are_detected(string kind, bool memoryMap)
+    {
+        var path = SaveSample(kind);
+        var original = File.ReadAllBytes(path);
+        var random = new Random(kind.Length + (memoryMap ? 100 : 0));
+        for (var trial = 0; trial < 60; trial++)
+        {
+            var bytes = (byte[])original.Clone();
+            var flips = random.Next(1, 4);
+            for (var f = 0; f < flips; f++)
+            {
+                bytes[random.Next(bytes.Length)] ^= (byte)random.Next(1, 256);
+            }
+
+            var corrupt = Path.Combine(_folder, $"corrupt-{trial}.lsv");
+            File.WriteAllBytes(corrupt, bytes);
+            Assert.Throws<VectorIndexFormatException>(() => VectorIndexFile.Load<int>(corrupt, new VectorIndexLoadOptions { MemoryMap = memoryMap }).Dispose(), $"trial {trial}");
+        }
+    }
+
+    [Test]
+    public void A_corrupt_payload_names_the_checksum()
+    {
+        var path = SaveSample("flat");
+        var bytes = File.ReadAllBytes(path);
+        bytes[^10] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+        var error = Assert.Throws<VectorIndexFormatException>(() => VectorIndexFile.Load<int>(path));
+        Assert.That(error!.Message, Does.Contain("checksum"));
+        Assert.That(error.FilePath, Is.EqualTo(path));
+    }
+
+    private string SaveSample(string kind)
+    {
+        var data = TestData.Random(5, 60, D);
+        using var index = TestData.Create(kind, D, VectorMetric.Cosine);
+        TestData.AddAll(index, data, D, i => new Dictionary<string, string> { ["k"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        index.Remove(3);
+        var path = Path.Combine(_folder, $"{kind}.lsv");
+        VectorIndexFile.Save((VectorIndex<int>)index, path);
+        return path;
+    }
+}
