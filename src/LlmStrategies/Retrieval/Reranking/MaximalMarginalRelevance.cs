@@ -4,45 +4,39 @@ namespace LlmStrategies.Retrieval.Reranking;
 
 /// <summary>
 /// Maximal marginal relevance (Carbonell and Goldstein, 1998): greedily picks the candidate maximising
-/// λ · sim(query, d) − (1 − λ) · max over picked s of sim(d, s), trading relevance against redundancy.
-/// Similarities are cosine. Ties go to the earlier candidate. Shared by reranking and few-shot selection.
+/// λ · relevance − (1 − λ) · max over picked s of sim(d, s), trading relevance against redundancy. Similarities are
+/// dot products of L2-normalised rows (cosine). Ties go to the earlier candidate. The loop allocates nothing; callers
+/// pass the work buffers. Shared by reranking and few-shot selection.
 /// </summary>
 internal static class MaximalMarginalRelevance
 {
-    /// <summary>Returns the indices of the selected candidates in selection order, with their MMR scores.</summary>
-    public static List<(int Index, double Score)> Select(ReadOnlySpan<float> query, IReadOnlyList<ReadOnlyMemory<float>> candidates, int count, double lambda)
-    {
-        var relevance = new double[candidates.Count];
-        for (var i = 0; i < candidates.Count; i++)
-        {
-            relevance[i] = TensorPrimitives.CosineSimilarity(query, candidates[i].Span);
-        }
-
-        return Select(relevance, (a, b) => TensorPrimitives.CosineSimilarity(candidates[a].Span, candidates[b].Span), count, lambda);
-    }
-
-    /// <summary>Greedy MMR over precomputed relevance and a pairwise similarity.</summary>
-    public static List<(int Index, double Score)> Select(double[] relevance, Func<int, int, double> similarity, int count, double lambda)
+    /// <summary>Selects up to <paramref name="selected"/>.Length candidates.</summary>
+    /// <param name="candidates">n rows of <paramref name="dimension"/> floats, each L2-normalised.</param>
+    /// <param name="dimension">The row length.</param>
+    /// <param name="relevance">Each candidate's relevance to the query (for example its cosine), length n.</param>
+    /// <param name="lambda">λ in [0, 1].</param>
+    /// <param name="selected">Receives the chosen candidate indices in selection order.</param>
+    /// <param name="scores">Receives each chosen candidate's MMR objective at selection time.</param>
+    /// <param name="redundancy">Work buffer of length n.</param>
+    /// <returns>The number selected (the smaller of the buffer length and n).</returns>
+    public static int Select(ReadOnlySpan<float> candidates, int dimension, ReadOnlySpan<float> relevance, double lambda, Span<int> selected, Span<float> scores, Span<float> redundancy)
     {
         var n = relevance.Length;
-        var selected = new List<(int, double)>(Math.Min(count, n));
-        var picked = new bool[n];
-
-        // The largest similarity of each candidate to anything picked so far, updated after each pick.
-        var redundancy = new double[n];
-        Array.Fill(redundancy, double.NegativeInfinity);
-        while (selected.Count < Math.Min(count, n))
+        var count = Math.Min(selected.Length, n);
+        redundancy = redundancy[..n];
+        redundancy.Fill(float.NegativeInfinity);
+        for (var picked = 0; picked < count; picked++)
         {
             var best = -1;
             var bestScore = double.NegativeInfinity;
             for (var i = 0; i < n; i++)
             {
-                if (picked[i])
+                if (float.IsNaN(redundancy[i]))
                 {
                     continue;
                 }
 
-                var score = selected.Count == 0 ? relevance[i] : (lambda * relevance[i]) - ((1 - lambda) * redundancy[i]);
+                var score = picked == 0 ? relevance[i] : (lambda * relevance[i]) - ((1 - lambda) * redundancy[i]);
                 if (score > bestScore)
                 {
                     bestScore = score;
@@ -50,17 +44,35 @@ internal static class MaximalMarginalRelevance
                 }
             }
 
-            picked[best] = true;
-            selected.Add((best, bestScore));
+            selected[picked] = best;
+            scores[picked] = (float)bestScore;
+
+            // NaN marks the picked candidate; the others remember their largest similarity to anything picked.
+            redundancy[best] = float.NaN;
+            var row = candidates.Slice(best * dimension, dimension);
             for (var i = 0; i < n; i++)
             {
-                if (!picked[i])
+                if (!float.IsNaN(redundancy[i]))
                 {
-                    redundancy[i] = Math.Max(redundancy[i], similarity(i, best));
+                    redundancy[i] = Math.Max(redundancy[i], TensorPrimitives.Dot(candidates.Slice(i * dimension, dimension), row));
                 }
             }
         }
 
-        return selected;
+        return count;
+    }
+
+    /// <summary>Copies <paramref name="vector"/> into <paramref name="destination"/> scaled to unit length (zero vectors stay zero).</summary>
+    public static void Normalize(ReadOnlySpan<float> vector, Span<float> destination)
+    {
+        var norm = TensorPrimitives.Norm(vector);
+        if (norm > 0)
+        {
+            TensorPrimitives.Divide(vector, norm, destination);
+        }
+        else
+        {
+            destination.Clear();
+        }
     }
 }

@@ -51,8 +51,23 @@ public sealed class MmrReranker : IRetriever, IFingerprintable
             throw new InvalidOperationException($"The embedding generator returned {vectors.Count} embeddings for {candidates.Count + 1} inputs.");
         }
 
-        var picks = MaximalMarginalRelevance.Select(vectors[0].Vector.Span, vectors.Skip(1).Select(v => v.Vector).ToArray(), request.Top, _lambda);
-        return picks.Select(p => candidates[p.Index].With("mmr", p.Score)).ToArray();
+        var dimension = vectors[0].Vector.Length;
+        var n = candidates.Count;
+        var query = new float[dimension];
+        var rows = new float[n * dimension];
+        var relevance = new float[n];
+        MaximalMarginalRelevance.Normalize(vectors[0].Vector.Span, query);
+        for (var i = 0; i < n; i++)
+        {
+            var row = rows.AsSpan(i * dimension, dimension);
+            MaximalMarginalRelevance.Normalize(vectors[i + 1].Vector.Span, row);
+            relevance[i] = System.Numerics.Tensors.TensorPrimitives.Dot(query, row);
+        }
+
+        var selected = new int[Math.Min(request.Top, n)];
+        var scores = new float[selected.Length];
+        var count = MaximalMarginalRelevance.Select(rows, dimension, relevance, _lambda, selected, scores, new float[n]);
+        return Enumerable.Range(0, count).Select(k => candidates[selected[k]].With("mmr", scores[k])).ToArray();
     }
 
     /// <inheritdoc/>

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.AI;
+
+namespace LlmStrategies.FewShot.Selectors;
+
+/// <summary>
+/// Picks the examples whose inputs are nearest in meaning to the input: embeddings from any
+/// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/> (for example the offline local model) in an exact SIMD cosine
+/// index, kept in step with the store. Examples identical or near-identical to the input (by text, or by embedding
+/// similarity ≥ <see cref="SemanticFewShotOptions.NearDuplicateSimilarity"/>) are never chosen. Scores are cosines.
+/// </summary>
+public sealed class SemanticFewShotSelector : IFewShotSelector, IFingerprintable, IDisposable
+{
+    private readonly ExampleEmbeddingIndex _index;
+    private readonly SemanticFewShotOptions _options;
+    private readonly LeakageGuard _guard;
+
+    /// <summary>Creates the selector.</summary>
+    /// <param name="store">The examples to pick from.</param>
+    /// <param name="embeddings">Embeds example inputs and the current input.</param>
+    /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
+    public SemanticFewShotSelector(IExampleStore store, IEmbeddingGenerator<string, Embedding<float>> embeddings, SemanticFewShotOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(embeddings);
+        _options = options ?? new SemanticFewShotOptions();
+        _options.Validate();
+        _guard = _options.Guard ?? new LeakageGuard();
+        _index = new ExampleEmbeddingIndex(store, embeddings);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<FewShotExample>> SelectAsync(FewShotRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Count == 0 || string.IsNullOrWhiteSpace(request.Input))
+        {
+            return [];
+        }
+
+        var (candidates, _, _) = await _index.CandidatesAsync(request, (request.Count * _options.CandidateFactor) + 8, _guard, _options.NearDuplicateSimilarity, cancellationToken).ConfigureAwait(false);
+        var chosen = candidates.Take(request.Count).Select(c => FewShotSelection.WithScore(c.Example, c.Score)).ToList();
+        return FewShotSelection.ForPrompt(chosen, _options.Order);
+    }
+
+    /// <inheritdoc/>
+    public void AddToFingerprint(FingerprintBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Add("order", _options.Order.ToString())
+            .Add("near-duplicate", _options.NearDuplicateSimilarity)
+            .Add("embedding-model", _index.Embeddings.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId)
+            .AddComponent("guard", _guard);
+    }
+
+    /// <inheritdoc/>
+    public void Dispose() => _index.Dispose();
+}
