@@ -8,7 +8,7 @@ using LlmStrategies.Benchmarks.Retrieval;
 //   dotnet run -c Release --project benchmarks/LlmStrategies.Benchmarks -- --filter '*Bm25*'
 if (args is ["squad-quality", ..])
 {
-    Console.WriteLine(SquadRetrievalQuality.Run());
+    Console.WriteLine(await SquadRetrievalQuality.RunAsync());
     return;
 }
 
