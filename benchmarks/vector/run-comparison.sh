@@ -6,7 +6,7 @@
 # the ratios. Only ratios measured in one run are meaningful; absolute figures move with the machine's load.
 # Usage: benchmarks/vector/run-comparison.sh            (about 15 minutes; needs gcc, g++, python3, libhnswlib-dev)
 # Env:   VECTOR_BENCH_DATA (default artifacts/vector-data; generated with gen.c when empty),
-#        VECTOR_BENCH_PHASES (default "c flat hnsw"), VECTOR_BENCH_MILLION=1 adds the 1M x 384 HNSW job (long),
+#        VECTOR_BENCH_PHASES (default "c flat hnsw"; "cflat" runs only bw_read and flat.c), VECTOR_BENCH_MILLION=1 adds the 1M x 384 HNSW job (long),
 #        VECTOR_BENCH_RESULT_NAME (default "comparison": the results file is <date>-<name>.md).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
@@ -34,6 +34,13 @@ bdn() {  # runs BenchmarkDotNet suites matching the filters, alone on the machin
 case " $phases " in *" c "*)
   echo "== C references (run.sh), exclusive lock"
   flock -x "$lock" bash "$shared/run.sh" "$VECTOR_BENCH_DATA" 2>&1 | tee "$out/c-references.txt";;
+esac
+case " $phases " in *" cflat "*)
+  # The flat references alone (bandwidth and flat.c), built exactly as run.sh builds them: a short re-check.
+  echo "== C references: read bandwidth and flat.c only, exclusive lock"
+  gcc -O3 -march=native -fopenmp "$shared/bw_read.c" -o "$out/bw_read"
+  gcc -O3 -march=native -fopenmp -I"$shared" "$shared/flat.c" -o "$out/flat"
+  flock -x "$lock" bash -c "OMP_NUM_THREADS=1 '$out/bw_read' 150 7; OMP_NUM_THREADS=1 '$out/flat' '$VECTOR_BENCH_DATA' single avx512x4 3; OMP_NUM_THREADS=1 '$out/flat' '$VECTOR_BENCH_DATA' batch 4x4 3" 2>&1 | tee "$out/c-references.txt";;
 esac
 case " $phases " in *" flat "*)
   echo "== BenchmarkDotNet: flat and int8, exclusive lock"

@@ -130,6 +130,7 @@ for ef in (10, 20, 40, 80, 160):
     ours[ef] = (side.get(f"hnsw.ef{ef}.recall"), 1e9 / ns if ns else None)
 # BenchmarkDotNet's figure (the whole Build invocation) when present, else the setup's stopwatch.
 build = {t: (med("HnswBuildBenchmarks", "Build", f"Threads={t}") or 0) / 1e9 or side.get(f"hnsw.build.t{t}.seconds") for t in (1, 2)}
+build = {t: v or None for t, v in build.items()}
 
 
 def qps_at_recall(curve, target):
@@ -162,19 +163,24 @@ for ef, (rc, qc, qo) in sorted(equal.items()):
         lines.append(f"| HNSW QPS at hnswlib's recall {rc:.4f} (hnswlib ef={ef}) | {fmt(qo, 0)} QPS (interpolated) | hnswlib {fmt(qc, 0)} QPS | {ratio(qo, qc)} | ≥ 1.0× |")
 for t in (1, 2):
     ours_b, theirs_b = build.get(t), hnsw_build_c.get(t)
+    if ours_b is None and theirs_b is None:
+        continue
     lines.append(f"| HNSW build M=16 efC=200, {t} thread{'s' if t > 1 else ''} | {fmt(ours_b, 1)} s | hnswlib {fmt(theirs_b, 1)} s | {ratio(ours_b, theirs_b)} time | ≤ 1.25× |")
 allocs = [(k[1] + (f" ({k[2]})" if k[2] else ""), v["alloc"]) for k, v in sorted(bdn.items()) if "Search" in k[0] and k[1] != "ReadSum"]
 worst = max((a for _, a in allocs if a is not None), default=None)
 lines.append(f"| allocations per query, every search benchmark | max {fmt(worst, 0)} B/op | — | — | 0 B |")
 lines.append("")
 
-lines += ["## HNSW, single-thread search, top-10 (M = 16, efConstruction = 200)", "",
-          "| efSearch | .NET recall@10 | .NET QPS | hnswlib recall@10 | hnswlib QPS | QPS ratio (same ef) |", "|---|---|---|---|---|---|"]
-for ef in (10, 20, 40, 80, 160):
+hnsw_rows = [] if not any(q for _, q in ours.values()) and not hnsw_c else (10, 20, 40, 80, 160)
+if hnsw_rows:
+    lines += ["## HNSW, single-thread search, top-10 (M = 16, efConstruction = 200)", "",
+              "| efSearch | .NET recall@10 | .NET QPS | hnswlib recall@10 | hnswlib QPS | QPS ratio (same ef) |", "|---|---|---|---|---|---|"]
+for ef in hnsw_rows:
     ro, qo = ours[ef]
     rc, qc = hnsw_c.get(ef, (None, None))
     lines.append(f"| {ef} | {fmt(ro, 4)} | {fmt(qo, 0)} | {fmt(rc, 4)} | {fmt(qc, 0)} | {ratio(qo, qc)} |")
-lines.append("")
+if hnsw_rows:
+    lines.append("")
 
 million = [(ef, side.get(f"hnsw1m.ef{ef}.recall"), med("HnswMillionBenchmarks", "SearchTop10", f"EfSearch={ef}")) for ef in (40, 80, 160)]
 if any(ns for _, _, ns in million):
