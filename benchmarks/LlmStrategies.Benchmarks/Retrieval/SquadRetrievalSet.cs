@@ -8,13 +8,17 @@ namespace LlmStrategies.Benchmarks.Retrieval;
 /// </summary>
 internal sealed class SquadRetrievalSet
 {
-    private SquadRetrievalSet(List<string> paragraphs, List<(string Question, int Paragraph)> questions)
+    private SquadRetrievalSet(List<string> paragraphs, List<int> articles, List<(string Question, int Paragraph)> questions)
     {
         Paragraphs = paragraphs;
+        ParagraphArticle = articles;
         Questions = questions;
     }
 
     public List<string> Paragraphs { get; }
+
+    /// <summary>Gets the article (0-based, in file order) each paragraph belongs to.</summary>
+    public List<int> ParagraphArticle { get; }
 
     public List<(string Question, int Paragraph)> Questions { get; }
 
@@ -23,41 +27,51 @@ internal sealed class SquadRetrievalSet
         var path = FindShared("data/squad/squad-v1.1-dev-part-a.json");
         using var json = JsonDocument.Parse(File.ReadAllBytes(path));
         var paragraphs = new List<string>();
+        var articles = new List<int>();
         var questions = new List<(string, int)>();
+        var articleIndex = 0;
         foreach (var article in json.RootElement.GetProperty("data").EnumerateArray())
         {
             foreach (var paragraph in article.GetProperty("paragraphs").EnumerateArray())
             {
                 paragraphs.Add(paragraph.GetProperty("context").GetString()!);
+                articles.Add(articleIndex);
                 foreach (var qa in paragraph.GetProperty("qas").EnumerateArray())
                 {
                     questions.Add((qa.GetProperty("question").GetString()!, paragraphs.Count - 1));
                 }
             }
+
+            articleIndex++;
         }
 
-        return new SquadRetrievalSet(paragraphs, questions);
+        return new SquadRetrievalSet(paragraphs, articles, questions);
+    }
+
+    /// <summary>The repository root: the folder above the benchmark binaries that holds LlmStrategies.sln.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "LlmStrategies.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"LlmStrategies.sln not found above {AppContext.BaseDirectory}; run the benchmarks from the repository.");
     }
 
     /// <summary>Finds a file under ../shared beside the repository (or under $LLMSTRATEGIES_SHARED).</summary>
     public static string FindShared(string relative)
     {
-        var root = Environment.GetEnvironmentVariable("LLMSTRATEGIES_SHARED");
-        if (root is null)
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "LlmStrategies.sln")))
-                {
-                    root = Path.Combine(dir.FullName, "..", "shared");
-                    break;
-                }
-            }
-        }
-
-        var path = root is null ? null : Path.GetFullPath(Path.Combine(root, relative));
-        return path is not null && File.Exists(path)
+        var root = Environment.GetEnvironmentVariable("LLMSTRATEGIES_SHARED") ?? Path.Combine(RepositoryRoot(), "..", "shared");
+        var path = Path.GetFullPath(Path.Combine(root, relative));
+        return File.Exists(path)
             ? path
-            : throw new FileNotFoundException($"The benchmark needs {relative} from the shared material beside the repository (../shared), or set LLMSTRATEGIES_SHARED to its folder.", path ?? relative);
+            : throw new FileNotFoundException($"The benchmark needs {relative} from the shared material beside the repository (../shared), or set LLMSTRATEGIES_SHARED to its folder.", path);
     }
+
+    /// <summary>A subset of the questions (the corpus stays whole).</summary>
+    internal sealed record Subset(List<(string Question, int Paragraph)> Questions);
 }

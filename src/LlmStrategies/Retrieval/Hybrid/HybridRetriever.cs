@@ -1,8 +1,8 @@
 namespace LlmStrategies.Retrieval.Hybrid;
 
 /// <summary>
-/// Queries several retrievers in parallel (for example BM25 and embeddings) and fuses their lists into one: by
-/// weighted reciprocal rank (default) or by weighted normalised scores. A result found by several retrievers appears
+/// Queries several retrievers in parallel (for example BM25 and embeddings) and fuses their lists into one: by weighted
+/// z-scores (default), weighted min-max scores or weighted reciprocal rank. A result found by several retrievers appears
 /// once and collects each retriever's contribution; a retriever listing the same result twice counts its best rank.
 /// Ties are broken by first appearance (retriever order, then rank).
 /// </summary>

@@ -4,8 +4,10 @@ namespace LlmStrategies.Retrieval.Reranking;
 
 /// <summary>
 /// Reorders an inner retriever's candidates by maximal marginal relevance, so the context is relevant but not
-/// repetitive: the query and the candidates are embedded (one batch call), then candidates are picked greedily by
-/// λ · relevance − (1 − λ) · redundancy. Scores of the returned chunks are their MMR objective at selection time.
+/// repetitive: the candidates (and the query) are embedded in one batch call, then picked greedily by
+/// λ · relevance − (1 − λ) · redundancy, where redundancy is the largest cosine to a chunk already picked. Relevance is
+/// the inner retriever's score scaled to [0, 1] by default (keeping a strong ranker's judgement), or the query–chunk
+/// cosine. Scores of the returned chunks are their MMR objective at selection time.
 /// </summary>
 public sealed class MmrReranker : IRetriever, IFingerprintable
 {
@@ -13,13 +15,15 @@ public sealed class MmrReranker : IRetriever, IFingerprintable
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddings;
     private readonly double _lambda;
     private readonly int _candidates;
+    private readonly MmrRelevance _relevance;
 
     /// <summary>Creates the reranker.</summary>
     /// <param name="inner">The retriever whose candidates are reordered.</param>
     /// <param name="embeddings">Embeds the query and the candidates.</param>
     /// <param name="lambda">Relevance weight λ in [0, 1]: 1 is pure relevance, 0 pure diversity. Default 0.7.</param>
     /// <param name="candidates">How many candidates to fetch from <paramref name="inner"/> (at least the requested top). Default 20.</param>
-    public MmrReranker(IRetriever inner, IEmbeddingGenerator<string, Embedding<float>> embeddings, double lambda = 0.7, int candidates = 20)
+    /// <param name="relevance">What relevance means. Default the inner retriever's score.</param>
+    public MmrReranker(IRetriever inner, IEmbeddingGenerator<string, Embedding<float>> embeddings, double lambda = 0.7, int candidates = 20, MmrRelevance relevance = MmrRelevance.InnerScore)
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(embeddings);
@@ -33,6 +37,7 @@ public sealed class MmrReranker : IRetriever, IFingerprintable
         _embeddings = embeddings;
         _lambda = lambda;
         _candidates = candidates;
+        _relevance = relevance;
     }
 
     /// <inheritdoc/>
@@ -64,6 +69,16 @@ public sealed class MmrReranker : IRetriever, IFingerprintable
             relevance[i] = System.Numerics.Tensors.TensorPrimitives.Dot(query, row);
         }
 
+        if (_relevance == MmrRelevance.InnerScore)
+        {
+            var min = candidates.Min(c => c.Score);
+            var range = candidates.Max(c => c.Score) - min;
+            for (var i = 0; i < n; i++)
+            {
+                relevance[i] = range > 0 ? (float)((candidates[i].Score - min) / range) : 1f;
+            }
+        }
+
         var selected = new int[Math.Min(request.Top, n)];
         var scores = new float[selected.Length];
         var count = MaximalMarginalRelevance.Select(rows, dimension, relevance, _lambda, selected, scores, new float[n]);
@@ -74,7 +89,7 @@ public sealed class MmrReranker : IRetriever, IFingerprintable
     public void AddToFingerprint(FingerprintBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Add("lambda", _lambda).Add("candidates", _candidates)
+        builder.Add("lambda", _lambda).Add("candidates", _candidates).Add("relevance", _relevance.ToString())
             .Add("embedding-model", _embeddings.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId)
             .AddComponent("inner", _inner);
     }

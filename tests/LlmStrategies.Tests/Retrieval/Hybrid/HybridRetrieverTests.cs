@@ -6,6 +6,8 @@ namespace LlmStrategies.Tests.Retrieval.Hybrid;
 
 public class HybridRetrieverTests
 {
+    private static readonly HybridRetrieverOptions Rrf = new() { Method = FusionMethod.ReciprocalRank };
+
     private static RetrievedChunk C(string id, double score, string? source = null) => Chunk(id, "text of " + id, score, source);
 
     private static async Task<List<(string Id, double Score)>> Run(HybridRetriever hybrid, int top = 10) =>
@@ -14,7 +16,7 @@ public class HybridRetrieverTests
     [Test]
     public async Task ReciprocalRankFusion_HasTheTextbookScores()
     {
-        var hybrid = new HybridRetriever([new(TestRetriever.Returning(C("a", 9), C("b", 5))), new(TestRetriever.Returning(C("b", 0.9), C("c", 0.8)))]);
+        var hybrid = new HybridRetriever([new(TestRetriever.Returning(C("a", 9), C("b", 5))), new(TestRetriever.Returning(C("b", 0.9), C("c", 0.8)))], Rrf);
 
         var fused = await Run(hybrid);
 
@@ -34,8 +36,8 @@ public class HybridRetrieverTests
         var keyword = TestRetriever.Returning(C("k", 1));
         var vector = TestRetriever.Returning(C("v", 1));
 
-        var favourKeyword = await Run(new HybridRetriever([new(keyword, 2.0), new(vector, 1.0)]));
-        var favourVector = await Run(new HybridRetriever([new(keyword, 1.0), new(vector, 2.0)]));
+        var favourKeyword = await Run(new HybridRetriever([new(keyword, 2.0), new(vector, 1.0)], Rrf));
+        var favourVector = await Run(new HybridRetriever([new(keyword, 1.0), new(vector, 2.0)], Rrf));
 
         Assert.Multiple(() =>
         {
@@ -48,7 +50,7 @@ public class HybridRetrieverTests
     [Test]
     public async Task AChunkFoundByBothRetrievers_AppearsOnce_WithBothContributions()
     {
-        var hybrid = new HybridRetriever([new(TestRetriever.Returning(C("x", 1), C("y", 1))), new(TestRetriever.Returning(C("x", 1)))]);
+        var hybrid = new HybridRetriever([new(TestRetriever.Returning(C("x", 1), C("y", 1))), new(TestRetriever.Returning(C("x", 1)))], Rrf);
 
         var fused = await Run(hybrid);
 
@@ -62,7 +64,7 @@ public class HybridRetrieverTests
     [Test]
     public async Task ADuplicateWithinOneList_CountsOnlyItsBestRank()
     {
-        var hybrid = new HybridRetriever([new(TestRetriever.Returning(C("x", 3), C("y", 2), C("x", 1)))]);
+        var hybrid = new HybridRetriever([new(TestRetriever.Returning(C("x", 3), C("y", 2), C("x", 1)))], Rrf);
 
         var fused = await Run(hybrid);
 
@@ -78,7 +80,7 @@ public class HybridRetrieverTests
     {
         var hybrid = new HybridRetriever(
             [new(TestRetriever.Returning(C("d1#0", 3, "d1"), C("d1#1", 2, "d1"), C("d2#0", 1, "d2"))), new(TestRetriever.Returning(C("d1#1", 1, "d1")))],
-            new HybridRetrieverOptions { DeduplicateBy = FusionKey.SourceDocument });
+            new HybridRetrieverOptions { Method = FusionMethod.ReciprocalRank, DeduplicateBy = FusionKey.SourceDocument });
 
         var fused = await hybrid.RetrieveAsync(new RetrievalRequest("q", 10));
 
@@ -149,6 +151,12 @@ public class HybridRetrieverTests
             Assert.That(fused, Has.Count.EqualTo(2));
             Assert.That(first.Requests.Single().Top, Is.EqualTo(40));
         });
+    }
+
+    [Test]
+    public void TheDefaultFusion_IsZScore()
+    {
+        Assert.That(new HybridRetrieverOptions().Method, Is.EqualTo(FusionMethod.ZScore));
     }
 
     [Test]

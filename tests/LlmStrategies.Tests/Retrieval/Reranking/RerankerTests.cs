@@ -27,15 +27,21 @@ public class RerankerTests
         });
         var retriever = TestRetriever.Returning(Candidates);
 
-        var relevanceOnly = await new MmrReranker(retriever, embeddings, lambda: 1.0).RetrieveAsync(new RetrievalRequest("warranty?", 2));
-        var diverse = await new MmrReranker(retriever, embeddings, lambda: 0.5).RetrieveAsync(new RetrievalRequest("warranty?", 2));
+        var relevanceOnly = await new MmrReranker(retriever, embeddings, lambda: 1.0, relevance: MmrRelevance.Embedding).RetrieveAsync(new RetrievalRequest("warranty?", 2));
+        var diverse = await new MmrReranker(retriever, embeddings, lambda: 0.5, relevance: MmrRelevance.Embedding).RetrieveAsync(new RetrievalRequest("warranty?", 2));
+        var byInnerScore = await new MmrReranker(retriever, embeddings, lambda: 0.7).RetrieveAsync(new RetrievalRequest("warranty?", 2));
+        var byInnerScoreDiverse = await new MmrReranker(retriever, embeddings, lambda: 0.3).RetrieveAsync(new RetrievalRequest("warranty?", 2));
 
         Assert.Multiple(() =>
         {
             Assert.That(relevanceOnly.Select(c => c.ChunkId), Is.EqualTo(new[] { "dup1", "dup2" }));
             Assert.That(diverse.Select(c => c.ChunkId), Is.EqualTo(new[] { "dup1", "other" }));
             Assert.That(diverse.All(c => c.RetrieverName == "mmr"), Is.True);
-            Assert.That(embeddings.Calls, Is.EqualTo(2), "one batch call per retrieval");
+
+            // Inner scores 3, 2.9, 2 scale to 1, 0.9, 0: at λ 0.7 the near-duplicate keeps its place, at λ 0.3 it gives way.
+            Assert.That(byInnerScore.Select(c => c.ChunkId), Is.EqualTo(new[] { "dup1", "dup2" }));
+            Assert.That(byInnerScoreDiverse.Select(c => c.ChunkId), Is.EqualTo(new[] { "dup1", "other" }));
+            Assert.That(embeddings.Calls, Is.EqualTo(4), "one batch call per retrieval");
         });
     }
 
