@@ -132,12 +132,46 @@ internal sealed class FilterCompiler : FilterTranslatorBase
             throw Unsupported(call, "Contains on a property (any-tag filters on collection properties)");
         }
 
-        if (ValueOf(source, out var isValue) is not IEnumerable values || !isValue)
+        if (ListOf(source) is not { } values)
         {
-            throw Unsupported(call, "Contains over something other than a constant or captured list");
+            throw Unsupported(call, "Contains over something other than a constant or captured list, or an array of constants");
         }
 
-        Add(property, values.Cast<object?>().ToArray());
+        Add(property, values);
+    }
+
+    /// <summary>Evaluates the list of a Contains: a constant or captured collection, or an array literal of constants.</summary>
+    private static object?[]? ListOf(Expression source)
+    {
+        // C# 14 binds array.Contains(x) to MemoryExtensions.Contains over an implicit span conversion; look through it.
+        while (true)
+        {
+            switch (source)
+            {
+                case UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked } convert:
+                    source = convert.Operand;
+                    continue;
+                case MethodCallExpression { Method.Name: "op_Implicit", Arguments: [var operand] }:
+                    source = operand;
+                    continue;
+                case ConstantExpression { Value: IEnumerable values } when values is not string:
+                    return values.Cast<object?>().ToArray();
+                case NewArrayExpression { NodeType: ExpressionType.NewArrayInit } array:
+                    var items = new object?[array.Expressions.Count];
+                    for (var i = 0; i < items.Length; i++)
+                    {
+                        items[i] = ValueOf(array.Expressions[i], out var isValue);
+                        if (!isValue)
+                        {
+                            return null;
+                        }
+                    }
+
+                    return items;
+                default:
+                    return null;
+            }
+        }
     }
 
     private (PropertyModel Property, object? Value) BindEquality(BinaryExpression equal)
