@@ -125,7 +125,7 @@ public sealed class VectorStoreRetriever<TRecord> : IRetriever, IFingerprintable
             .Add("embedding-model", _options.EmbeddingGenerator is null ? "collection" : embeddings?.DefaultModelId ?? _options.EmbeddingGenerator.GetType().FullName)
             .Add("vector-property", _options.VectorProperty?.ToString())
             .Add("full-text-property", _options.FullTextProperty?.ToString())
-            .Add("score-threshold", _options.ScoreThreshold?.ToString("R", System.Globalization.CultureInfo.InvariantCulture))
+            .Add("score-threshold", _options.ScoreThreshold)
             .Add("score-order", _options.ScoreOrder.ToString());
     }
 

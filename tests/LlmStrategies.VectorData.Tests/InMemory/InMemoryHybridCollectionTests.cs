@@ -377,6 +377,48 @@ public class InMemoryHybridCollectionTests
     }
 
     [Test]
+    public async Task SearchesRunWhileWritersUpsertAndDelete_AndSeeOnlyWholeRecords()
+    {
+        using VectorStoreCollection<int, Point> collection = await CreatePointsAsync(100);
+        using var writersDone = new CancellationTokenSource();
+
+        var writers = Enumerable.Range(0, 2).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 200; i++)
+            {
+                var id = 1_000 + (w * 1_000) + i;
+                await collection.UpsertAsync([PointAt(id), PointAt(id + 500)]);
+                await collection.DeleteAsync(id + 500);
+            }
+        })).ToArray();
+        var readers = Enumerable.Range(0, 2).Select(r => Task.Run(async () =>
+        {
+            var searches = 0;
+            while (!writersDone.IsCancellationRequested || searches == 0)
+            {
+                var found = await collection.SearchAsync(Vector(r), 20, new VectorSearchOptions<Point> { Filter = p => p.Color == "red" || p.Color == "green" }).ToListAsync();
+                Assert.That(found.Select(f => f.Record.Color), Has.All.AnyOf("red", "green"));
+                Assert.That(found.Select(f => f.Record.Note), Has.All.EqualTo(null).Or.StartWith("point "));
+                searches++;
+            }
+
+            return searches;
+        })).ToArray();
+
+        await Task.WhenAll(writers);
+        await writersDone.CancelAsync();
+        var searchCounts = await Task.WhenAll(readers);
+        var all = await collection.GetAsync(p => true, 10_000).ToListAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(searchCounts, Has.All.GreaterThan(0));
+            Assert.That(all, Has.Count.EqualTo(100 + 400), "every upsert kept, every delete applied");
+            Assert.That(all.Select(p => p.Id).Distinct().Count(), Is.EqualTo(all.Count));
+        });
+    }
+
+    [Test]
     public async Task Services_DescribeTheCollection()
     {
         using VectorStoreCollection<string, Doc> collection = await CreateDocsAsync();
