@@ -58,6 +58,16 @@ public class PackageConsumerTests
     }
 
     [Test]
+    public void TheVectorSearchPackage_SearchesFromThePackage()
+    {
+        using var index = new LlmStrategies.VectorSearch.FlatVectorIndex<string>(3);
+        index.Add("a", [1f, 0f, 0f]);
+        index.Add("b", [0f, 1f, 0f]);
+
+        Assert.That(index.Search([0.9f, 0.1f, 0f], 1).Single().Key, Is.EqualTo("a"));
+    }
+
+    [Test]
     public void TheLocalEmbeddingsPackage_ReportsAMissingModelWithItsFix()
     {
         var missing = Path.Combine(Path.GetTempPath(), "no-model-" + Guid.NewGuid().ToString("N"));
@@ -70,6 +80,8 @@ public class PackageConsumerTests
     [TestCase("LlmStrategies")]
     [TestCase("LlmStrategies.Providers")]
     [TestCase("LlmStrategies.Embeddings.Local")]
+    [TestCase("LlmStrategies.VectorSearch")]
+    [TestCase("LlmStrategies.VectorData")]
     public void EachPackage_CarriesItsReadmeLicenceRepositoryAndSymbols(string id)
     {
         var version = Metadata("LlmStrategiesPackageVersion");
