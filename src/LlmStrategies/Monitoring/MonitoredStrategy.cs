@@ -8,7 +8,7 @@ namespace LlmStrategies.Monitoring;
 
 /// <summary>
 /// Watches a strategy in production without changing its answers: logs every call (content redacted, if included),
-/// feeds the drift monitor and hands a sample of calls to online evaluation. Work that takes time (embedding inputs for
+/// appends it to the JSONL call log, feeds the drift monitor and hands a sample of calls to online evaluation. Work that takes time (embedding inputs for
 /// drift, running evaluators) happens in the background, so calls are not slowed.
 /// </summary>
 public sealed class MonitoredStrategy : IStrategy, IAsyncDisposable
@@ -56,6 +56,11 @@ public sealed class MonitoredStrategy : IStrategy, IAsyncDisposable
         }
 
         _options.Logger?.Log(result);
+        if (_options.CallLog is { } callLog)
+        {
+            await callLog.AppendAsync(result, cancellationToken).ConfigureAwait(false);
+        }
+
         _options.OnlineEvaluation?.TryEnqueue(result);
         if (_options.Drift is { } drift)
         {

@@ -11,6 +11,9 @@ public sealed class MonitoredStrategyOptions
     /// <summary>Gets or sets the structured call logger, or <see langword="null"/>.</summary>
     public StrategyCallLogger? Logger { get; set; }
 
+    /// <summary>Gets or sets the JSONL call log (the production log backtesting replays), or <see langword="null"/>.</summary>
+    public JsonlCallLog? CallLog { get; set; }
+
     /// <summary>Gets or sets the drift monitor fed with every call, or <see langword="null"/>.</summary>
     public DriftMonitor? Drift { get; set; }
 
