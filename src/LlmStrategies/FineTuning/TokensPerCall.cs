@@ -1,0 +1,24 @@
+namespace LlmStrategies.FineTuning;
+
+/// <summary>
+/// The tokens one call of a strategy uses, usually the mean over an experiment's test items (from
+/// <c>UsageDetails</c>). A fine-tuned model typically needs a shorter prompt: no few-shot examples, less instruction.
+/// </summary>
+/// <param name="InputTokens">Prompt tokens per call, including cached ones.</param>
+/// <param name="OutputTokens">Completion tokens per call.</param>
+/// <param name="CachedInputTokens">How many of the prompt tokens were served from the provider's prompt cache. Default 0.</param>
+public sealed record TokensPerCall(double InputTokens, double OutputTokens, double CachedInputTokens = 0)
+{
+    internal void Validate(string parameterName)
+    {
+        if (!(InputTokens >= 0 && OutputTokens >= 0 && CachedInputTokens >= 0) || double.IsInfinity(InputTokens) || double.IsInfinity(OutputTokens))
+        {
+            throw new ArgumentException($"Token counts must be finite and not negative: {this}.", parameterName);
+        }
+
+        if (CachedInputTokens > InputTokens)
+        {
+            throw new ArgumentException($"CachedInputTokens ({CachedInputTokens}) cannot exceed InputTokens ({InputTokens}): cached tokens are part of the input.", parameterName);
+        }
+    }
+}
