@@ -195,7 +195,8 @@ internal static class AdapterReport
             cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
         }
 
-        return $"{cpu}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription} ({RuntimeInformation.ProcessArchitecture})";
+        var simd = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? ", AVX-512" : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? ", AVX2" : string.Empty;
+        return $"{cpu}{simd}, {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription} ({RuntimeInformation.ProcessArchitecture})";
     }
 
     /// <summary>The retrieval set with every paragraph and question embedded once by the base model, kept in memory.</summary>

@@ -55,7 +55,7 @@ public static class FineTuningAdvisor
         };
 
         var level = (input.ConfidenceLevel * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
-        var gainText = $"{Signed(gain.Estimate)} [{Signed(gain.Lower)}, {Signed(gain.Upper)}] ({level} CI, {fineTuned.Scores.Count} paired items; {N3(fineTuned.Scores.Average())} vs {N3(baseline.Scores.Average())})";
+        var gainText = $"{Signed(gain.Estimate)} [{Signed(gain.Lower)}, {Signed(gain.Upper)}] ({level} CI, {N(fineTuned.Scores.Count)} paired items; {N3(fineTuned.Scores.Average())} vs {N3(baseline.Scores.Average())})";
         var reasons = new List<FineTuningReason>
         {
             quality switch
@@ -66,7 +66,9 @@ public static class FineTuningAdvisor
             },
             saving > 0
                 ? new(FineTuningReason.CheaperPerCall, true, $"Per call: {Money(fineTunedPerCall)} vs {Money(baselinePerCall)}, saving {Money(saving)} ({Tokens(fineTuned.TokensPerCall)} vs {Tokens(baseline.TokensPerCall)} tokens in/out).")
-                : new(FineTuningReason.NotCheaperPerCall, false, $"Per call: {Money(fineTunedPerCall)} vs {Money(baselinePerCall)}: the fine-tuned model costs {Money(-saving)} more per call ({Tokens(fineTuned.TokensPerCall)} vs {Tokens(baseline.TokensPerCall)} tokens in/out), so it never recovers its training cost."),
+                : new(FineTuningReason.NotCheaperPerCall, false, $"Per call: {Money(fineTunedPerCall)} vs {Money(baselinePerCall)}: "
+                    + (saving == 0 ? "the same cost" : $"the fine-tuned model costs {Money(-saving)} more")
+                    + $" ({Tokens(fineTuned.TokensPerCall)} vs {Tokens(baseline.TokensPerCall)} tokens in/out), so calls never pay back training."),
             new(FineTuningReason.Retraining, false, $"Re-training: {Money(perRun)} per training run ({Money(input.TrainingCost)} training + {Money(input.OverheadPerTrainingRun)} overhead); "
                 + (double.IsPositiveInfinity(input.BaseModelLifetimeMonths) ? "the base model is assumed never to change" : $"the base model is expected to change every {N(input.BaseModelLifetimeMonths)} months")
                 + $", so {runs} run(s) in {input.HorizonMonths} months ({Money(perRun * runs)})"
@@ -79,7 +81,8 @@ public static class FineTuningAdvisor
 
         reasons.Add(paysOff
             ? new(FineTuningReason.PaysOff, true, $"Over {input.HorizonMonths} months at {N(input.ExpectedCallsPerMonth)} calls/month: {Money(fineTunedTotal)} fine-tuned vs {Money(baselineTotal)} baseline, saving {Money(baselineTotal - fineTunedTotal)}.")
-            : new(FineTuningReason.DoesNotPayOff, false, $"Over {input.HorizonMonths} months at {N(input.ExpectedCallsPerMonth)} calls/month: {Money(fineTunedTotal)} fine-tuned vs {Money(baselineTotal)} baseline, {Money(fineTunedTotal - baselineTotal)} more."));
+            : new(FineTuningReason.DoesNotPayOff, false, $"Over {input.HorizonMonths} months at {N(input.ExpectedCallsPerMonth)} calls/month: {Money(fineTunedTotal)} fine-tuned vs {Money(baselineTotal)} baseline, "
+                + (fineTunedTotal == baselineTotal ? "no saving." : $"{Money(fineTunedTotal - baselineTotal)} more.")));
 
         var headline = go
             ? $"GO: fine-tune ('{fineTuned.Name}' instead of '{baseline.Name}'), because {(quality == QualityVerdict.Better ? "its quality is significantly better" : "its quality is indistinguishable and it costs less over the horizon")}."

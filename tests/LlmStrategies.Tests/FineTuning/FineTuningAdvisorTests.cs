@@ -173,6 +173,27 @@ public class FineTuningAdvisorTests
     }
 
     [Test]
+    public void EqualCostPerCall_SaysSo_AndNeedsBetterQuality()
+    {
+        var input = Input(Scores(150, 50), Scores(100, 100));
+        var decision = FineTuningAdvisor.Decide(new FineTuningAdvisorInput
+        {
+            FineTuned = input.FineTuned with { TokensPerCall = input.Baseline.TokensPerCall },
+            Baseline = input.Baseline,
+            TrainingCost = 0m,
+            ExpectedCallsPerMonth = 1_000,
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision.SavingPerCall, Is.Zero);
+            Assert.That(decision.Reasons[1].Message, Does.Contain(": the same cost (2,000/100 vs 2,000/100 tokens in/out)"));
+            Assert.That(decision.Reasons[^1].Message, Does.EndWith("no saving."));
+            Assert.That(decision.Go, Is.True, "significantly better quality at the same cost");
+        });
+    }
+
+    [Test]
     public void MinimumQualityGain_RaisesTheBarForBetter()
     {
         var fineTuned = Scores(130, 70);
