@@ -58,10 +58,11 @@ public sealed class EmbeddingAdapterTrainer
     /// Held-out pairs for early stopping and model selection (for example queries of other source documents than the
     /// training ones), or <see langword="null"/> to train <see cref="EmbeddingAdapterTrainingOptions.MaxEpochs"/> epochs and keep the last.
     /// </param>
+    /// <param name="progress">Told about every epoch as it ends (epoch 0, the base model, first), or <see langword="null"/>.</param>
     /// <param name="cancellationToken">Checked between mini-batches.</param>
     /// <returns>The adapter and the training history.</returns>
     /// <exception cref="ArgumentException">The sets' dimensions differ.</exception>
-    public EmbeddingAdapterTrainingResult Train(EmbeddingPairSet training, EmbeddingPairSet? development = null, CancellationToken cancellationToken = default)
+    public EmbeddingAdapterTrainingResult Train(EmbeddingPairSet training, EmbeddingPairSet? development = null, IProgress<EmbeddingAdapterEpoch>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(training);
         if (development is not null && development.Dimensions != training.Dimensions)
@@ -78,6 +79,7 @@ public sealed class EmbeddingAdapterTrainer
         var scorer = development is null ? null : new DevelopmentScorer(development, training);
 
         var epochs = new List<EmbeddingAdapterEpoch> { new(0, 0, scorer?.Mrr(state) ?? double.NaN) };
+        progress?.Report(epochs[0]);
         var best = initial;
         var bestEpoch = 0;
         var sinceBest = 0;
@@ -98,6 +100,7 @@ public sealed class EmbeddingAdapterTrainer
 
             var mrr = scorer?.Mrr(state) ?? double.NaN;
             epochs.Add(new EmbeddingAdapterEpoch(epoch, loss / batches, mrr));
+            progress?.Report(epochs[^1]);
             if (scorer is null || mrr > epochs[bestEpoch].DevelopmentMrr + 1e-9)
             {
                 best = state.Snapshot(training.ModelId);

@@ -106,7 +106,7 @@ public class AdaptedEmbeddingGeneratorTests
         // The synthetic problem behind texts: "p{i}" are passages and "q{i}-{j}" their queries.
         var data = SyntheticRetrieval.Create(passages: 120, queriesPerPassage: 2, seed: 1);
         var held = SyntheticRetrieval.Create(passages: 60, queriesPerPassage: 1, seed: 2);
-        using var inner = new TextTableGenerator(data, held);
+        using var inner = new SyntheticTextGenerator(data, held, modelId: null);
         var train = Enumerable.Range(0, data.QueryCount).Select(q => new RelevancePair($"q{q}", $"p{data.Positives[q]}")).ToList();
         var options = new EmbeddingAdapterTrainingOptions { Rank = 16, LearningRate = 1e-2, WeightDecay = 0, BatchSize = 32, MaxEpochs = 20, Seed = 3 };
 
@@ -143,27 +143,6 @@ public class AdaptedEmbeddingGeneratorTests
         public object? GetService(Type serviceType, object? serviceKey = null) =>
             serviceType == typeof(EmbeddingGeneratorMetadata) ? new EmbeddingGeneratorMetadata("fixed", null, modelId, vectors[0].Length)
             : serviceType.IsInstanceOfType(this) ? this : null;
-
-        public void Dispose()
-        {
-        }
-    }
-
-    /// <summary>Serves the synthetic vectors by name: "p{i}", "q{i}" from the first set, "held-p{i}", "held-q{i}" from the second.</summary>
-    private sealed class TextTableGenerator(SyntheticRetrieval data, SyntheticRetrieval held) : IEmbeddingGenerator<string, Embedding<float>>
-    {
-        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
-            Task.FromResult(new GeneratedEmbeddings<Embedding<float>>(values.Select(v => new Embedding<float>(Lookup(v)))));
-
-        private float[] Lookup(string name)
-        {
-            var (set, rest) = name.StartsWith("held-", StringComparison.Ordinal) ? (held, name[5..]) : (data, name);
-            var index = int.Parse(rest[1..], System.Globalization.CultureInfo.InvariantCulture);
-            var rows = rest[0] == 'p' ? set.Passages : set.Queries;
-            return rows.AsSpan(index * SyntheticRetrieval.Dimensions, SyntheticRetrieval.Dimensions).ToArray();
-        }
-
-        public object? GetService(Type serviceType, object? serviceKey = null) => null;
 
         public void Dispose()
         {
