@@ -63,7 +63,7 @@ public sealed class EmbeddingAdapterFineTuner : IFineTuner
         var training = ReadPairs(request.TrainingFile);
         var development = request.ValidationFile is null ? null : ReadPairs(request.ValidationFile);
         var options = OptionsFor(request);
-        _ = new EmbeddingAdapterTrainer(options);
+        _ = new EmbeddingAdapterTrainer(options); // checks the hyper-parameters now, before a job exists
         var id = $"adapter-{_timeProvider.GetUtcNow():yyyyMMddHHmmss}-{Guid.NewGuid():N}"[..40];
         var path = Path.Combine(Path.GetFullPath(_options.OutputDirectory), id + ".adapter");
         var job = new EmbeddingAdapterFineTuneJob(id, request.BaseModel, _timeProvider);
