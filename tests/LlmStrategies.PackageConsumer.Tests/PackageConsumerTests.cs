@@ -82,6 +82,7 @@ public class PackageConsumerTests
     [TestCase("LlmStrategies.Embeddings.Local")]
     [TestCase("LlmStrategies.VectorSearch")]
     [TestCase("LlmStrategies.VectorData")]
+    [TestCase("LlmStrategies.FineTuning.OpenAI")]
     public void EachPackage_CarriesItsReadmeLicenceRepositoryAndSymbols(string id)
     {
         var version = Metadata("LlmStrategiesPackageVersion");

@@ -3,6 +3,9 @@ namespace LlmStrategies;
 /// <summary>A progress message or metric reported by a fine-tuning job.</summary>
 public sealed class FineTuneJobEvent
 {
+    /// <summary>Gets the provider's identifier of the event, when it has one (used to resume watching after it).</summary>
+    public string? Id { get; init; }
+
     /// <summary>Gets when the event happened.</summary>
     public required DateTimeOffset Timestamp { get; init; }
 

@@ -9,6 +9,15 @@ public sealed class FineTuneJobState
     /// <summary>Gets the job's status.</summary>
     public required FineTuneJobStatus Status { get; init; }
 
+    /// <summary>
+    /// Gets the provider's own status text (for example "validating_files"), kept because providers add states that
+    /// <see cref="FineTuneJobStatus"/> folds together; <see langword="null"/> when the provider reports none.
+    /// </summary>
+    public string? ProviderStatus { get; init; }
+
+    /// <summary>Gets the provider's id of the model the job started from, when reported.</summary>
+    public string? BaseModel { get; init; }
+
     /// <summary>Gets a value indicating whether the status is final (succeeded, failed or cancelled).</summary>
     public bool IsTerminal => Status is FineTuneJobStatus.Succeeded or FineTuneJobStatus.Failed or FineTuneJobStatus.Cancelled;
 

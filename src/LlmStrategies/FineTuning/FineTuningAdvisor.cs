@@ -1,0 +1,174 @@
+using System.Globalization;
+using LlmStrategies.Evaluation.Statistics;
+
+namespace LlmStrategies.FineTuning;
+
+/// <summary>
+/// Decides whether fine-tuning is worth it, from measurements rather than hope. The fine-tuned model must be
+/// compared with the best strategy that needs no training, on the same test items:
+/// <list type="bullet">
+/// <item>significantly worse (the paired gain's interval is below 0): no-go;</item>
+/// <item>significantly better (the interval is above <see cref="FineTuningAdvisorInput.MinimumQualityGain"/>): go, with its costs stated;</item>
+/// <item>otherwise the quality is indistinguishable, and fine-tuning is a cost play: go only when it costs less over the
+/// horizon, counting every training run (a base model that is retired forces a re-train), hosting and the per-call
+/// saving of shorter prompts.</item>
+/// </list>
+/// </summary>
+public static class FineTuningAdvisor
+{
+    /// <summary>Makes the decision.</summary>
+    /// <param name="input">The measurements and assumptions.</param>
+    /// <returns>The decision with its reasons.</returns>
+    /// <exception cref="ArgumentException">The scores are not paired (different counts, or none), or an assumption is out of range; the message names it.</exception>
+    public static FineTuningDecision Decide(FineTuningAdvisorInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Validate(input);
+        var fineTuned = input.FineTuned;
+        var baseline = input.Baseline;
+
+        var gain = Bootstrap.PairedDifference(fineTuned.Scores, baseline.Scores, input.Seed, input.Resamples, input.ConfidenceLevel);
+        var quality = gain.Upper < 0 ? QualityVerdict.Worse
+            : gain.Lower > input.MinimumQualityGain ? QualityVerdict.Better
+            : QualityVerdict.Indistinguishable;
+
+        var fineTunedPerCall = fineTuned.Prices.CostOf(fineTuned.TokensPerCall);
+        var baselinePerCall = baseline.Prices.CostOf(baseline.TokensPerCall);
+        var saving = baselinePerCall - fineTunedPerCall;
+        var perRun = input.TrainingCost + input.OverheadPerTrainingRun;
+        var runs = double.IsPositiveInfinity(input.BaseModelLifetimeMonths)
+            ? 1
+            : Math.Max(1, (int)Math.Ceiling((input.HorizonMonths / input.BaseModelLifetimeMonths) - 1e-9));
+        var fixedCosts = (perRun * runs) + (input.MonthlyHostingCost * input.HorizonMonths);
+        var calls = input.ExpectedCallsPerMonth * input.HorizonMonths;
+        var fineTunedTotal = fixedCosts + ((decimal)calls * fineTunedPerCall);
+        var baselineTotal = (decimal)calls * baselinePerCall;
+        double? breakEven = saving > 0 ? (double)(perRun / saving) : null;
+        double? breakEvenPerMonth = saving > 0 ? (double)(fixedCosts / (saving * input.HorizonMonths)) : null;
+        var paysOff = baselineTotal - fineTunedTotal > 0;
+
+        var go = quality switch
+        {
+            QualityVerdict.Worse => false,
+            QualityVerdict.Better => true,
+            _ => paysOff,
+        };
+
+        var level = (input.ConfidenceLevel * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+        var gainText = $"{Signed(gain.Estimate)} [{Signed(gain.Lower)}, {Signed(gain.Upper)}] ({level} CI, {N(fineTuned.Scores.Count)} paired items; {N3(fineTuned.Scores.Average())} vs {N3(baseline.Scores.Average())})";
+        var reasons = new List<FineTuningReason>
+        {
+            quality switch
+            {
+                QualityVerdict.Worse => new(FineTuningReason.QualityWorse, false, $"Quality: '{fineTuned.Name}' is significantly worse than '{baseline.Name}': gain {gainText}."),
+                QualityVerdict.Better => new(FineTuningReason.QualityBetter, true, $"Quality: '{fineTuned.Name}' is significantly better than '{baseline.Name}': gain {gainText}{MinimumText(input)}."),
+                _ => new(FineTuningReason.QualityIndistinguishable, null, $"Quality: '{fineTuned.Name}' is not significantly better than '{baseline.Name}': gain {gainText}{MinimumText(input)}; fine-tuning has to pay for itself in cost."),
+            },
+            saving > 0
+                ? new(FineTuningReason.CheaperPerCall, true, $"Per call: {Money(fineTunedPerCall)} vs {Money(baselinePerCall)}, saving {Money(saving)} ({Tokens(fineTuned.TokensPerCall)} vs {Tokens(baseline.TokensPerCall)} tokens in/out).")
+                : new(FineTuningReason.NotCheaperPerCall, false, $"Per call: {Money(fineTunedPerCall)} vs {Money(baselinePerCall)}: "
+                    + (saving == 0 ? "the same cost" : $"the fine-tuned model costs {Money(-saving)} more")
+                    + $" ({Tokens(fineTuned.TokensPerCall)} vs {Tokens(baseline.TokensPerCall)} tokens in/out), so calls never pay back training."),
+            new(FineTuningReason.Retraining, false, $"Re-training: {Money(perRun)} per training run ({Money(input.TrainingCost)} training + {Money(input.OverheadPerTrainingRun)} overhead); "
+                + (double.IsPositiveInfinity(input.BaseModelLifetimeMonths) ? "the base model is assumed never to change" : $"the base model is expected to change every {N(input.BaseModelLifetimeMonths)} months")
+                + $", so {runs} run(s) in {input.HorizonMonths} months ({Money(perRun * runs)})"
+                + (input.MonthlyHostingCost > 0 ? $", plus {Money(input.MonthlyHostingCost)}/month hosting." : ".")),
+        };
+        if (breakEven is { } calls1)
+        {
+            reasons.Add(new(FineTuningReason.BreakEven, null, $"Break-even: {N(calls1)} calls recover one training run; over {input.HorizonMonths} months it takes {N(breakEvenPerMonth!.Value)} calls/month (expected {N(input.ExpectedCallsPerMonth)}/month)."));
+        }
+
+        reasons.Add(paysOff
+            ? new(FineTuningReason.PaysOff, true, $"Over {input.HorizonMonths} months at {N(input.ExpectedCallsPerMonth)} calls/month: {Money(fineTunedTotal)} fine-tuned vs {Money(baselineTotal)} baseline, saving {Money(baselineTotal - fineTunedTotal)}.")
+            : new(FineTuningReason.DoesNotPayOff, false, $"Over {input.HorizonMonths} months at {N(input.ExpectedCallsPerMonth)} calls/month: {Money(fineTunedTotal)} fine-tuned vs {Money(baselineTotal)} baseline, "
+                + (fineTunedTotal == baselineTotal ? "no saving." : $"{Money(fineTunedTotal - baselineTotal)} more.")));
+
+        var headline = go
+            ? $"GO: fine-tune ('{fineTuned.Name}' instead of '{baseline.Name}'), because {(quality == QualityVerdict.Better ? "its quality is significantly better" : "its quality is indistinguishable and it costs less over the horizon")}."
+            : $"NO-GO: keep '{baseline.Name}', because {(quality == QualityVerdict.Worse ? "the fine-tuned model's quality is significantly worse" : "the fine-tuned model is not significantly better and does not pay for itself over the horizon")}.";
+        var explanation = string.Join(Environment.NewLine, reasons.Select(r => "- " + r.Message).Prepend(headline));
+        return new FineTuningDecision
+        {
+            Go = go,
+            FineTunedName = fineTuned.Name,
+            BaselineName = baseline.Name,
+            Quality = quality,
+            QualityGain = gain,
+            FineTunedMeanScore = fineTuned.Scores.Average(),
+            BaselineMeanScore = baseline.Scores.Average(),
+            ItemCount = fineTuned.Scores.Count,
+            FineTunedCostPerCall = fineTunedPerCall,
+            BaselineCostPerCall = baselinePerCall,
+            CostPerTrainingRun = perRun,
+            TrainingRuns = runs,
+            HorizonMonths = input.HorizonMonths,
+            CallsOverHorizon = calls,
+            BreakEvenCalls = breakEven,
+            BreakEvenCallsPerMonth = breakEvenPerMonth,
+            FineTunedTotalCost = fineTunedTotal,
+            BaselineTotalCost = baselineTotal,
+            Reasons = reasons,
+            Explanation = explanation,
+        };
+    }
+
+    private static void Validate(FineTuningAdvisorInput input)
+    {
+        foreach (var (strategy, name) in new[] { (input.FineTuned, nameof(input.FineTuned)), (input.Baseline, nameof(input.Baseline)) })
+        {
+            if (strategy is null || strategy.Scores is null || strategy.TokensPerCall is null || strategy.Prices is null || string.IsNullOrWhiteSpace(strategy.Name))
+            {
+                throw new ArgumentException($"{name} needs a name, scores, tokens per call and prices.", nameof(input));
+            }
+
+            if (strategy.Scores.Count == 0 || strategy.Scores.Any(s => !double.IsFinite(s)))
+            {
+                throw new ArgumentException($"{name}.Scores must hold one finite score per test item; '{strategy.Name}' has {strategy.Scores.Count} score(s){(strategy.Scores.Any(s => !double.IsFinite(s)) ? ", some not finite" : string.Empty)}.", nameof(input));
+            }
+        }
+
+        if (input.FineTuned.Scores.Count != input.Baseline.Scores.Count)
+        {
+            throw new ArgumentException($"The scores must be paired (the same test items in the same order): '{input.FineTuned.Name}' has {input.FineTuned.Scores.Count} and '{input.Baseline.Name}' has {input.Baseline.Scores.Count}.", nameof(input));
+        }
+
+        if (input.TrainingCost < 0 || input.OverheadPerTrainingRun < 0 || input.MonthlyHostingCost < 0)
+        {
+            throw new ArgumentException("TrainingCost, OverheadPerTrainingRun and MonthlyHostingCost must not be negative.", nameof(input));
+        }
+
+        if (!(input.ExpectedCallsPerMonth >= 0) || double.IsPositiveInfinity(input.ExpectedCallsPerMonth))
+        {
+            throw new ArgumentException($"ExpectedCallsPerMonth must be a finite number ≥ 0; it is {input.ExpectedCallsPerMonth}.", nameof(input));
+        }
+
+        if (input.HorizonMonths <= 0)
+        {
+            throw new ArgumentException($"HorizonMonths must be positive; it is {input.HorizonMonths}.", nameof(input));
+        }
+
+        if (!(input.BaseModelLifetimeMonths > 0))
+        {
+            throw new ArgumentException($"BaseModelLifetimeMonths must be positive (or PositiveInfinity for never); it is {input.BaseModelLifetimeMonths}.", nameof(input));
+        }
+
+        if (!double.IsFinite(input.MinimumQualityGain) || input.MinimumQualityGain < 0)
+        {
+            throw new ArgumentException($"MinimumQualityGain must be a finite number ≥ 0; it is {input.MinimumQualityGain}.", nameof(input));
+        }
+    }
+
+    private static string MinimumText(FineTuningAdvisorInput input) =>
+        input.MinimumQualityGain > 0 ? $", against a minimum worthwhile gain of {N3(input.MinimumQualityGain)}" : string.Empty;
+
+    private static string Signed(double value) => value.ToString("+0.000;-0.000;0.000", CultureInfo.InvariantCulture);
+
+    private static string N3(double value) => value.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string N(double value) => value.ToString(value >= 100 ? "N0" : "0.##", CultureInfo.InvariantCulture);
+
+    private static string Money(decimal value) => value.ToString(Math.Abs(value) >= 1 ? "N2" : "0.######", CultureInfo.InvariantCulture);
+
+    private static string Tokens(TokensPerCall tokens) => $"{N(tokens.InputTokens)}/{N(tokens.OutputTokens)}";
+}

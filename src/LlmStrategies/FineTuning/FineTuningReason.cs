@@ -1,0 +1,35 @@
+namespace LlmStrategies.FineTuning;
+
+/// <summary>One reason behind a <see cref="FineTuningDecision"/>, as data.</summary>
+/// <param name="Code">A stable identifier (see <see cref="FineTuningReason"/>'s constants), for code that inspects decisions.</param>
+/// <param name="FavoursFineTuning"><see langword="true"/> when the reason argues for fine-tuning, <see langword="false"/> when against, <see langword="null"/> when neutral.</param>
+/// <param name="Message">The reason in words, with its figures.</param>
+public sealed record FineTuningReason(string Code, bool? FavoursFineTuning, string Message)
+{
+    /// <summary>The fine-tuned model is significantly better.</summary>
+    public const string QualityBetter = "quality-better";
+
+    /// <summary>The difference in quality is not significant (or below the minimum worthwhile gain).</summary>
+    public const string QualityIndistinguishable = "quality-indistinguishable";
+
+    /// <summary>The fine-tuned model is significantly worse.</summary>
+    public const string QualityWorse = "quality-worse";
+
+    /// <summary>Calls to the fine-tuned model are cheaper (usually shorter prompts).</summary>
+    public const string CheaperPerCall = "cheaper-per-call";
+
+    /// <summary>Calls to the fine-tuned model are not cheaper.</summary>
+    public const string NotCheaperPerCall = "not-cheaper-per-call";
+
+    /// <summary>The training runs over the horizon, including re-training when the base model changes.</summary>
+    public const string Retraining = "retraining";
+
+    /// <summary>The call volume needed to recover the training cost.</summary>
+    public const string BreakEven = "break-even";
+
+    /// <summary>Over the horizon, fine-tuning costs less in total.</summary>
+    public const string PaysOff = "pays-off";
+
+    /// <summary>Over the horizon, fine-tuning costs more in total.</summary>
+    public const string DoesNotPayOff = "does-not-pay-off";
+}
