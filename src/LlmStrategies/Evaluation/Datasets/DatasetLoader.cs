@@ -182,34 +182,7 @@ public static class DatasetLoader
         }
 
         var errors = new List<DatasetError>();
-        var corpus = new Dictionary<string, SourceDocument>(StringComparer.Ordinal);
-        ReadBeirJsonl(corpusPath, errors, (line, element) =>
-        {
-            var id = RequiredId(corpusPath, line, element, "_id", errors);
-            var text = element.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : null;
-            if (id is null)
-            {
-                return;
-            }
-
-            if (text is null)
-            {
-                errors.Add(new DatasetError(corpusPath, line, "text", "the document has no string 'text'; add the document's text."));
-                return;
-            }
-
-            var title = element.TryGetProperty("title", out var ti) && ti.ValueKind == JsonValueKind.String ? ti.GetString() : null;
-            var document = new SourceDocument
-            {
-                Id = id,
-                Text = string.IsNullOrWhiteSpace(title) ? text : title + "\n\n" + text,
-                Metadata = string.IsNullOrWhiteSpace(title) ? new Dictionary<string, string>(0) : new Dictionary<string, string> { ["title"] = title },
-            };
-            if (!corpus.TryAdd(id, document))
-            {
-                errors.Add(new DatasetError(corpusPath, line, "_id", $"document id '{id}' appears twice; ids must be unique."));
-            }
-        });
+        var corpus = ReadCorpus(corpusPath, errors);
 
         var queries = new Dictionary<string, (string Text, int Line)>(StringComparer.Ordinal);
         ReadBeirJsonl(queriesPath, errors, (line, element) =>
@@ -398,6 +371,60 @@ public static class DatasetLoader
             ".JSON" => LoadSquad(path, options),
             _ => throw new ArgumentException($"Cannot tell the format of '{path}': use a .jsonl, .csv or SQuAD .json file, or a BEIR folder (corpus.jsonl, queries.jsonl, qrels/).", nameof(path)),
         };
+    }
+
+    /// <summary>
+    /// Loads a corpus of documents from JSONL in the BEIR <c>corpus.jsonl</c> format: <c>{"_id": "d1", "title": "...", "text": "..."}</c>
+    /// per line (the title is optional; it is put before the text, separated by a blank line).
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The documents, in file order.</returns>
+    /// <exception cref="DatasetFormatException">A line is malformed or two documents share an id.</exception>
+    public static IReadOnlyList<SourceDocument> LoadCorpusJsonl(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var errors = new List<DatasetError>();
+        var corpus = ReadCorpus(path, errors);
+        if (errors.Count > 0)
+        {
+            throw new DatasetFormatException(errors);
+        }
+
+        return corpus.Values.ToArray();
+    }
+
+    private static Dictionary<string, SourceDocument> ReadCorpus(string corpusPath, List<DatasetError> errors)
+    {
+        var corpus = new Dictionary<string, SourceDocument>(StringComparer.Ordinal);
+        ReadBeirJsonl(corpusPath, errors, (line, element) =>
+        {
+            var id = RequiredId(corpusPath, line, element, "_id", errors);
+            var text = element.TryGetProperty("text", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : null;
+            if (id is null)
+            {
+                return;
+            }
+
+            if (text is null)
+            {
+                errors.Add(new DatasetError(corpusPath, line, "text", "the document has no string 'text'; add the document's text."));
+                return;
+            }
+
+            var title = element.TryGetProperty("title", out var ti) && ti.ValueKind == JsonValueKind.String ? ti.GetString() : null;
+            var document = new SourceDocument
+            {
+                Id = id,
+                Text = string.IsNullOrWhiteSpace(title) ? text : title + "\n\n" + text,
+                Metadata = string.IsNullOrWhiteSpace(title) ? new Dictionary<string, string>(0) : new Dictionary<string, string> { ["title"] = title },
+            };
+            if (!corpus.TryAdd(id, document))
+            {
+                errors.Add(new DatasetError(corpusPath, line, "_id", $"document id '{id}' appears twice; ids must be unique."));
+            }
+        });
+
+        return corpus;
     }
 
     /// <summary>An id derived from the input, stable when records are reordered.</summary>

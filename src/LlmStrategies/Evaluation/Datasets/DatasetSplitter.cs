@@ -3,8 +3,9 @@ namespace LlmStrategies.Evaluation;
 /// <summary>
 /// Seeded, stratified (and optionally grouped) train/dev/test splits. Items are put into groups (by
 /// <see cref="SplitOptions.GroupBy"/>, else one per item), groups into strata (by the label of their first item), and
-/// each stratum's groups are shuffled with the seed and cut in the requested proportions, so every label appears in
-/// every part in about the requested proportion and no group straddles two parts.
+/// each stratum's groups are shuffled with the seed and cut in the requested proportions (largest-remainder rounding
+/// across strata, so the totals match too), so every label appears in every part in about the requested proportion
+/// and no group straddles two parts. Counts are in groups, not items.
 /// </summary>
 public static class DatasetSplitter
 {
@@ -49,24 +50,60 @@ public static class DatasetSplitter
         }
 
         var random = new Random(options.Seed);
-        var assignment = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var stratumGroups in strata.Values)
-        {
-            Shuffle(stratumGroups, random);
-            var n = stratumGroups.Count;
-            var test = (int)Math.Round(n * options.TestFraction, MidpointRounding.AwayFromZero);
-            var dev = (int)Math.Round(n * options.DevFraction, MidpointRounding.AwayFromZero);
-            if (test + dev > n)
-            {
-                dev = n - test;
-            }
+        var fractions = new[] { options.TrainFraction, options.DevFraction, options.TestFraction };
+        var shuffled = strata.Values.Select(list => Shuffled(list, random)).ToArray();
 
-            for (var i = 0; i < n; i++)
+        // Each stratum gets floor(n·f) groups per part; the remaining slots go, largest remainder first, to the parts
+        // still below their global target, so every stratum is split in about the requested proportions and the totals
+        // match them too (strata of one group, e.g. one label per article, are spread across the parts this way).
+        var totalGroups = groups.Count;
+        var targets = Targets(totalGroups, fractions);
+        var counts = new int[shuffled.Length][];
+        var global = new int[3];
+        var remainders = new List<(double Remainder, double Tie, int Stratum, int Part)>();
+        for (var s = 0; s < shuffled.Length; s++)
+        {
+            counts[s] = new int[3];
+            for (var p = 0; p < 3; p++)
             {
-                var part = i < test ? 2 : i < test + dev ? 1 : 0;
-                foreach (var item in stratumGroups[i])
+                var exact = shuffled[s].Count * fractions[p];
+                counts[s][p] = (int)Math.Floor(exact);
+                global[p] += counts[s][p];
+                remainders.Add((exact - counts[s][p], random.NextDouble(), s, p));
+            }
+        }
+
+        foreach (var (_, _, s, p) in remainders.OrderByDescending(r => r.Remainder).ThenBy(r => r.Tie))
+        {
+            if (counts[s].Sum() < shuffled[s].Count && global[p] < targets[p])
+            {
+                counts[s][p]++;
+                global[p]++;
+            }
+        }
+
+        for (var s = 0; s < shuffled.Length; s++)
+        {
+            while (counts[s].Sum() < shuffled[s].Count)
+            {
+                var p = Enumerable.Range(0, 3).Where(q => fractions[q] > 0).MaxBy(q => targets[q] - global[q]);
+                counts[s][p]++;
+                global[p]++;
+            }
+        }
+
+        var assignment = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var s = 0; s < shuffled.Length; s++)
+        {
+            var i = 0;
+            foreach (var (part, count) in new[] { (2, counts[s][2]), (1, counts[s][1]), (0, counts[s][0]) })
+            {
+                for (var k = 0; k < count; k++, i++)
                 {
-                    assignment[item.Id] = part;
+                    foreach (var item in shuffled[s][i])
+                    {
+                        assignment[item.Id] = part;
+                    }
                 }
             }
         }
@@ -81,13 +118,31 @@ public static class DatasetSplitter
         return new SplitManifest(dataset.Name, dataset.Fingerprint, options, parts[0], parts[1], parts[2], FingerprintOf(parts[0]), FingerprintOf(parts[1]), FingerprintOf(parts[2]));
     }
 
-    /// <summary>Fisher–Yates with the given generator.</summary>
-    private static void Shuffle<T>(List<T> list, Random random)
+    /// <summary>Fisher–Yates with the given generator, on a copy.</summary>
+    private static List<T> Shuffled<T>(List<T> source, Random random)
     {
+        var list = new List<T>(source);
         for (var i = list.Count - 1; i > 0; i--)
         {
             var j = random.Next(i + 1);
             (list[i], list[j]) = (list[j], list[i]);
         }
+
+        return list;
+    }
+
+    /// <summary>Rounded targets per part that add up to <paramref name="total"/> (largest remainder).</summary>
+    private static int[] Targets(int total, double[] fractions)
+    {
+        var targets = fractions.Select(f => (int)Math.Floor(total * f)).ToArray();
+        foreach (var p in Enumerable.Range(0, 3).OrderByDescending(p => (total * fractions[p]) - targets[p]).ThenBy(p => p))
+        {
+            if (targets.Sum() < total)
+            {
+                targets[p]++;
+            }
+        }
+
+        return targets;
     }
 }

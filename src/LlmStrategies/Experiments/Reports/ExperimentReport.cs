@@ -382,18 +382,20 @@ public sealed class ExperimentReport
             }
         }
 
-        // Cheapest by known cost per run (unknown costs rank last), then fastest by median latency, then entry order.
+        // Cheapest by known cost per run (unknown costs rank last); at equal cost (free or local models) the one using
+        // fewer tokens per run (what a priced model would charge for), then the faster by median latency, then entry order.
         var chosen = candidates
             .Select((s, order) => (s, order))
             .OrderBy(x => x.s.Cost.PerRun is null ? 1 : 0)
             .ThenBy(x => x.s.Cost.PerRun ?? 0)
+            .ThenBy(x => TokensPerRun(x.s))
             .ThenBy(x => double.IsNaN(x.s.Latency.P50) ? double.MaxValue : x.s.Latency.P50)
             .ThenBy(x => x.order)
             .First().s;
-        var costs = string.Join(", ", candidates.Select(s => $"{s.Strategy.Name} {(s.Cost.PerRun is { } c ? c.ToString("0.######", CultureInfo.InvariantCulture) : "unknown")} per run, p50 {s.Latency.P50.ToString("F2", CultureInfo.InvariantCulture)} ms"));
+        var costs = string.Join("; ", candidates.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Strategy.Name}: {(s.Cost.PerRun is { } c ? c.ToString("0.######", CultureInfo.InvariantCulture) : "unknown")} per run, {TokensPerRun(s):F0} tokens per run, p50 {s.Latency.P50:F2} ms")));
         reasoning.Add(candidates.Count == 1
             ? $"Only {best} remains, so it is recommended."
-            : $"Among the candidates ({costs}) the cheapest, then fastest, is {chosen.Strategy.Name}.");
+            : $"Among the candidates ({costs}) the cheapest (then fewest tokens, then fastest) is {chosen.Strategy.Name}.");
         if (candidates.Count > 1)
         {
             reasoning.Add("Not significantly different is not proof of equivalence: with more test items a small difference may become significant.");
@@ -401,6 +403,8 @@ public sealed class ExperimentReport
 
         return new Recommendation { Strategy = chosen.Strategy.Name, Best = best, Candidates = candidates.Select(c => c.Strategy.Name).ToArray(), Reasoning = reasoning };
     }
+
+    private static double TokensPerRun(StrategyReport s) => s.Runs == 0 ? 0 : (double)(s.Cost.InputTokens + s.Cost.OutputTokens) / s.Runs;
 
     private static IEnumerable<RunError> ErrorsOf(RunRecord record)
     {
