@@ -97,6 +97,12 @@ internal static class KnowledgeBaseGenerator
         });
         foreach (var fact in ordered.Take(questionsPerDocument))
         {
+            // The extractive baseline can only find answers that are literally in the document: check every one.
+            if (!documents[^1].Text.Contains(fact.Sentence, StringComparison.Ordinal) || !fact.Sentence.Contains(AnswerOf(fact), StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"Generated fact '{fact.Sentence}' does not literally contain its answer '{AnswerOf(fact)}'.");
+            }
+
             questions.Add(new EvaluationItem
             {
                 Id = string.Create(CultureInfo.InvariantCulture, $"q{questions.Count + 1:D3}"),
