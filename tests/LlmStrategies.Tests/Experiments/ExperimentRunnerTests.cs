@@ -249,6 +249,26 @@ public class ExperimentRunnerTests
     }
 
     [Test]
+    public async Task RateLimitedRuns_StillRunEveryItem()
+    {
+        // Only behaviour is checked here (every call goes through the limiter and completes); pacing is Polly's and
+        // System.Threading.RateLimiting's token bucket, which is not re-measured in a unit test.
+        var strategy = AllRight();
+        var run = await new ExperimentRunner(new ExperimentOptions { RequestsPerSecond = 1_000 }).RunAsync([new ExperimentStrategy(strategy)], Questions(12), [new ContainsEvaluator()]);
+        Assert.That(strategy.Calls, Is.EqualTo(12));
+        Assert.That(run.Records, Has.Count.EqualTo(12));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ExperimentRunner(new ExperimentOptions { RequestsPerSecond = 0 }));
+    }
+
+    [Test]
+    public void CallerCancellation_SurfacesAsOperationCanceled()
+    {
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.CatchAsync<OperationCanceledException>(() => new ExperimentRunner().RunAsync([new ExperimentStrategy(AllRight())], Questions(3), [], cancellationToken: cancelled.Token));
+    }
+
+    [Test]
     public void DuplicateStrategyNames_AreRejected()
     {
         Assert.ThrowsAsync<ArgumentException>(() => new ExperimentRunner().RunAsync([new ExperimentStrategy(AllRight("x")), new ExperimentStrategy(HalfRight("x"))], Questions(1), []));

@@ -213,11 +213,12 @@ internal static class HtmlReport
         if (max - min < 1e-12)
         {
             var pad = Math.Abs(min) > 0 ? Math.Abs(min) * 0.1 : 1;
-            return (min - pad, max + pad);
+            return (min >= 0 ? Math.Max(0, min - pad) : min - pad, max + pad);
         }
 
+        // A margin so points are not drawn on the axes, but never below 0 for non-negative data (scores, costs, latencies).
         var margin = (max - min) * 0.08;
-        return (min - margin, max + margin);
+        return (min >= 0 ? Math.Max(0, min - margin) : min - margin, max + margin);
     }
 
     private static string E(string text) => WebUtility.HtmlEncode(text);
