@@ -109,7 +109,8 @@ public sealed class ExperimentRunner
         var spentGate = new Lock();
         progress?.Report(new ExperimentProgress(completed, total, reused, 0, null));
 
-        var rateLimiter = BuildRateLimiter();
+        using var limiter = BuildRateLimiter();
+        var rateLimiter = limiter is null ? ResiliencePipeline.Empty : new ResiliencePipelineBuilder().AddRateLimiter(limiter).Build();
         using var budgetStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var overBudget = false;
         var work = new List<(ExperimentStrategy Strategy, EvaluationItem Item, int Repeat)>();
@@ -331,17 +332,17 @@ public sealed class ExperimentRunner
         LatencyMs = latencyMs,
     };
 
-    private ResiliencePipeline BuildRateLimiter()
+    private TokenBucketRateLimiter? BuildRateLimiter()
     {
         if (_options.RequestsPerSecond is not { } rps)
         {
-            return ResiliencePipeline.Empty;
+            return null;
         }
 
         // A token bucket refilled every 1/rps seconds with one permit (or every second with rps permits when rps ≥ 1),
         // with an unbounded queue: callers wait their turn instead of being rejected.
         var perSecond = rps >= 1;
-        var limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
         {
             TokenLimit = perSecond ? (int)Math.Ceiling(rps) : 1,
             TokensPerPeriod = perSecond ? (int)Math.Ceiling(rps) : 1,
@@ -350,7 +351,6 @@ public sealed class ExperimentRunner
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             AutoReplenishment = true,
         });
-        return new ResiliencePipelineBuilder().AddRateLimiter(limiter).Build();
     }
 
     private void CheckBudget(CostEstimate estimate)
