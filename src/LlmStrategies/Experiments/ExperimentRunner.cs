@@ -69,7 +69,7 @@ public sealed class ExperimentRunner
     /// <param name="strategies">The strategies; names must be unique.</param>
     /// <param name="testSet">The test items (for example <see cref="DatasetSplits.Test"/>).</param>
     /// <param name="evaluators">The evaluators: this library's or any <see cref="IEvaluator"/>.</param>
-    /// <param name="progress">Receives a report after every finished run, or <see langword="null"/>.</param>
+    /// <param name="progress">Receives a report after every finished run, or <see langword="null"/>. Reports come from worker threads, possibly concurrently.</param>
     /// <param name="cancellationToken">Cancels the experiment; finished runs are in the checkpoint, so a rerun resumes.</param>
     /// <returns>The run.</returns>
     /// <exception cref="BudgetExceededException">The estimate exceeds <see cref="ExperimentOptions.Budget"/> (nothing ran), or the spent cost did (the finished runs are checkpointed).</exception>
@@ -253,7 +253,9 @@ public sealed class ExperimentRunner
                     Name = metric.Name,
                     Value = errors.Length > 0 ? null : value,
                     IsBinary = binary,
-                    Error = errors.Length > 0 ? string.Join(" ", errors) : value is null ? $"{evaluator.GetType().Name} returned no value for '{metric.Name}'." : null,
+                    // Only error diagnostics make an error (this library's evaluators and Microsoft's add one whenever they
+                    // fail); a value left empty without one (a cost without a price) is missing, not failed.
+                    Error = errors.Length > 0 ? string.Join(" ", errors) : null,
                     Reason = metric.Reason,
                 });
             }

@@ -275,6 +275,20 @@ public class ExperimentRunnerTests
     }
 
     [Test]
+    public async Task AnUnpricedModel_HasAMissingCostNotAnError()
+    {
+        var run = await new ExperimentRunner().RunAsync([new ExperimentStrategy(AllRight(), "unpriced")], Questions(2), [new LatencyCostEvaluator()]);
+        var cost = run.Records[0].Metrics.Single(m => m.Name == LatencyCostEvaluator.CostMetricName);
+        Assert.Multiple(() =>
+        {
+            Assert.That(run.Records[0].Cost, Is.Null);
+            Assert.That(cost.Value, Is.Null);
+            Assert.That(cost.Error, Is.Null);
+            Assert.That(run.Records[0].Metrics.Single(m => m.Name == LatencyCostEvaluator.LatencyMetricName).Value, Is.EqualTo(5), "the strategy's reported latency");
+        });
+    }
+
+    [Test]
     public async Task ThrowingEvaluator_IsAnErrorOnItsMetrics()
     {
         var run = await new ExperimentRunner().RunAsync([new ExperimentStrategy(AllRight())], Questions(1), [new ThrowingEvaluator()]);
