@@ -107,6 +107,13 @@ public sealed class SplitManifest
             throw new DatasetFormatException($"'{path}' is a truncated split manifest (a required field is missing); re-create it.");
         }
 
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var repeated = file.Train.Concat(file.Dev).Concat(file.Test).FirstOrDefault(id => !seen.Add(id));
+        if (repeated is not null)
+        {
+            throw new DatasetFormatException($"'{path}' lists item '{repeated}' twice (in one split or in two); a split manifest is a partition. Re-create it with DatasetSplitter.Split.");
+        }
+
         var options = new SplitOptions
         {
             Seed = file.Seed,

@@ -126,6 +126,21 @@ public class DatasetSplitterTests
     }
 
     [Test]
+    public void Load_AManifestThatIsNotAPartition_FailsLoudly()
+    {
+        using var temp = new TempDirectory();
+        var data = Dataset(10);
+        var path = temp.File("split.json");
+        DatasetSplitter.Split(data).Save(path);
+        var text = File.ReadAllText(path);
+        var firstTest = DatasetSplitter.Split(data).Test[0];
+        File.WriteAllText(path, text.Replace("\"train\": [", $"\"train\": [\"{firstTest}\", ", StringComparison.Ordinal));
+
+        var ex = Assert.Throws<DatasetFormatException>(() => SplitManifest.Load(path));
+        Assert.That(ex!.Message, Does.Contain($"lists item '{firstTest}' twice"));
+    }
+
+    [Test]
     public void BadFractions_AreRejected()
     {
         Assert.Throws<ArgumentException>(() => DatasetSplitter.Split(Dataset(5), new SplitOptions { TrainFraction = 0.5, DevFraction = 0.5, TestFraction = 0.5 }));
