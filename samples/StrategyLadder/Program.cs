@@ -147,7 +147,17 @@ var runner = new ExperimentRunner(
     prices,
     cache);
 IReadOnlyList<Microsoft.Extensions.AI.Evaluation.IEvaluator> evaluators = [new ContainsEvaluator(), new SquadEvaluator(), new RetrievalEvaluator(k: 3), new LatencyCostEvaluator()];
-var estimate = await runner.EstimateAsync(strategies, test, evaluators);
+CostEstimate estimate;
+try
+{
+    estimate = await runner.EstimateAsync(strategies, test, evaluators);
+}
+catch (ExperimentFileException ex)
+{
+    console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
+    return 6;
+}
+
 console.WriteLine($"Pre-flight: {estimate}{((ladder.Budget ?? (offline ? null : 1.00m)) is { } b ? $"; budget {b} {prices.Currency}" : string.Empty)}.");
 
 ExperimentRun run;
@@ -159,6 +169,12 @@ catch (BudgetExceededException ex)
 {
     console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
     return 5;
+}
+catch (ExperimentFileException ex)
+{
+    // The checkpoint is for resuming the same configuration after a crash; another configuration must not mix into it.
+    console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
+    return 6;
 }
 catch (InvalidOperationException ex) when (ex.Message.Contains("cannot price", StringComparison.Ordinal))
 {
@@ -179,13 +195,21 @@ if (offline)
 }
 
 var reused = run.Records.Count(r => r.FromCache);
-console.WriteLine($"{run.Records.Count} runs, {reused} served from the response cache ({(cache is null ? "disabled" : Path.Combine(ladder.Output, "cache", "responses.jsonl"))}); SQuAD F1 is low for every rung because the baseline answers with a whole sentence.");
+console.WriteLine($"{run.Records.Count} runs, {reused} served from the response cache ({(cache is null ? "disabled" : Path.Combine(ladder.Output, "cache", "responses.jsonl"))}).{(offline ? " SQuAD F1 is low for every rung because the baseline answers with a whole sentence." : string.Empty)}");
 console.WriteLine($"Reports: {string.Join(", ", paths)}");
 
 var example = run.Records.FirstOrDefault(r => r.StrategyName == "rag-bm25" && r.Response?.Outcome == StrategyOutcome.Answered);
 if (example is not null && test.TryGetItem(example.ItemId, out var exampleItem))
 {
     console.WriteLine($"Example (rag-bm25): Q: {exampleItem.Input}  A: {example.Response!.Answer}  expected: {string.Join(" | ", exampleItem.ExpectedOutputs)}  sources: {string.Join(", ", example.Response.SourceIds)}");
+}
+
+var strategyErrors = report.Strategies.Sum(s => s.StrategyErrors);
+if (strategyErrors > 0)
+{
+    var first = report.Errors.First(e => e.Metric is null);
+    console.MarkupLineInterpolated($"[red]{strategyErrors} of {run.Records.Count} runs failed (first: {first.Strategy} / {first.Item}: {first.Message}); their items are unscored. See the Errors section of {paths[1]}.[/]");
+    return 7;
 }
 
 if (ladder.GateBaseline is not null)
@@ -322,8 +346,8 @@ void PrintTable(ExperimentReport r)
 
         cells.Add(string.Create(CultureInfo.InvariantCulture, $"{(double)(s.Cost.InputTokens + s.Cost.OutputTokens) / Math.Max(1, s.Runs):F0}"));
         cells.Add(s.Cost.PerRun is { } c ? c.ToString("0.######", CultureInfo.InvariantCulture) : "unknown");
-        cells.Add(s.Latency.P50.ToString("F2", CultureInfo.InvariantCulture));
-        cells.Add(s.Latency.P95.ToString("F2", CultureInfo.InvariantCulture));
+        cells.Add(double.IsNaN(s.Latency.P50) ? "n/a" : s.Latency.P50.ToString("F2", CultureInfo.InvariantCulture));
+        cells.Add(double.IsNaN(s.Latency.P95) ? "n/a" : s.Latency.P95.ToString("F2", CultureInfo.InvariantCulture));
         cells.Add((s.StrategyErrors + s.EvaluationErrors).ToString(CultureInfo.InvariantCulture));
         table.AddRow(cells.Select((c, i) => i < first ? c : Markup.Escape(c)).ToArray());
     }

@@ -16,8 +16,8 @@ namespace LlmStrategies.Experiments;
 /// </summary>
 /// <remarks>
 /// Experiments only call <see cref="IStrategy.RunAsync"/>; they never reach inside a strategy. A strategy that throws
-/// is recorded as an error for that item (and reported), not retried and not scored as a silent 0 by itself: its
-/// metrics are computed on an empty answer and the record carries the error.
+/// is recorded as an error for that item (and reported), not retried and not scored: the record carries the error and
+/// no metrics, so a failure is never a silent 0 (add retries to the strategy's chat client when they are wanted).
 /// </remarks>
 public sealed class ExperimentRunner
 {
@@ -84,6 +84,11 @@ public sealed class ExperimentRunner
     {
         var plan = Plan(strategies, testSet, evaluators);
         var started = _timeProvider.GetUtcNow();
+
+        // The budget is checked before the checkpoint is created, so a refused run leaves no file behind.
+        var estimate = await EstimateAsync(plan, ReadCheckpointKeys(plan), cancellationToken).ConfigureAwait(false);
+        CheckBudget(estimate);
+
         using var checkpoint = _options.CheckpointPath is null
             ? null
             : JsonlJournal<RunRecord>.Open(_options.CheckpointPath, CheckpointSchema, 1, plan.Identity, ExperimentJsonContext.Default.RunRecord, "checkpoint");
@@ -98,9 +103,6 @@ public sealed class ExperimentRunner
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"Resumed {finished.Count} finished runs from the checkpoint '{_options.CheckpointPath}'."));
         }
-
-        var estimate = await EstimateAsync(plan, finished.Keys.ToHashSet(), cancellationToken).ConfigureAwait(false);
-        CheckBudget(estimate);
 
         var total = plan.Strategies.Count * plan.Items.Count * _options.Repeats;
         var completed = finished.Count;
@@ -307,7 +309,10 @@ public sealed class ExperimentRunner
         }
 
         var cost = response is null ? (decimal?)null : ExperimentRun.CostOf(_prices, entry.Model, response);
-        var metrics = await EvaluateAsync(evaluators, item, response, cost, _judge, cancellationToken).ConfigureAwait(false);
+
+        // A failed run is not scored: a connection error is not an answer of quality 0. It counts as a strategy error
+        // (the report lists it, the regression gate fails on it) and leaves the item's scores missing.
+        var metrics = response is null ? [] : await EvaluateAsync(evaluators, item, response, cost, _judge, cancellationToken).ConfigureAwait(false);
         return new RunRecord
         {
             StrategyName = strategy.Name,
@@ -415,7 +420,7 @@ public sealed class ExperimentRunner
             return [];
         }
 
-        using var checkpoint = JsonlJournal<RunRecord>.Open(_options.CheckpointPath, CheckpointSchema, 1, plan.Identity, ExperimentJsonContext.Default.RunRecord, "checkpoint");
+        using var checkpoint = JsonlJournal<RunRecord>.Open(_options.CheckpointPath, CheckpointSchema, 1, plan.Identity, ExperimentJsonContext.Default.RunRecord, "checkpoint", readOnly: true);
         return checkpoint.Records.Select(r => (r.StrategyName, r.ItemId, r.Repeat)).ToHashSet();
     }
 

@@ -87,6 +87,8 @@ public class ExperimentRunnerTests
         {
             Assert.That(failed.Error, Does.Contain("StrategyExecutionException"));
             Assert.That(failed.Response, Is.Null);
+            Assert.That(failed.Metrics, Is.Empty, "a failure is not scored as 0");
+            Assert.That(run.ItemScores("broken", ContainsEvaluator.MetricName), Is.EqualTo(new double?[] { 1, null }));
             Assert.That(run.Records.Single(r => r.ItemId == "q0").Error, Is.Null);
         });
     }
@@ -194,7 +196,8 @@ public class ExperimentRunnerTests
     {
         var prices = new PriceTable().Set("pricey", new ModelPrice(1000m, 1000m, 1000m));
         var strategy = AllRight();
-        var runner = new ExperimentRunner(new ExperimentOptions { Budget = 0.10m }, prices);
+        var checkpoint = _temp.File("checkpoint.jsonl");
+        var runner = new ExperimentRunner(new ExperimentOptions { Budget = 0.10m, CheckpointPath = checkpoint }, prices);
 
         var ex = Assert.ThrowsAsync<BudgetExceededException>(() => runner.RunAsync([new ExperimentStrategy(strategy, "pricey")], Questions(10), [new ContainsEvaluator()]));
 
@@ -205,6 +208,7 @@ public class ExperimentRunnerTests
             // 10 calls × (3 question tokens + 500 overhead) input and 100 output tokens at 1,000 per million.
             Assert.That(ex.Cost, Is.EqualTo(((10m * 503m) + (10m * 100m)) * 1000m / 1_000_000m));
             Assert.That(ex.Message, Does.Contain("Nothing was run"));
+            Assert.That(File.Exists(checkpoint), Is.False, "a refused run leaves no checkpoint behind");
         });
     }
 

@@ -31,11 +31,14 @@ internal sealed class JsonlJournal<T> : IDisposable
     /// <summary>Gets what was repaired on open (a torn last line), for reports.</summary>
     public IReadOnlyList<string> Notes { get; }
 
-    public static JsonlJournal<T> Open(string path, string schema, int version, string identity, JsonTypeInfo<T> typeInfo, string kind)
+    /// <summary>Opens (or creates) the file; <paramref name="readOnly"/> reads an existing file without repairing or creating it.</summary>
+    public static JsonlJournal<T> Open(string path, string schema, int version, string identity, JsonTypeInfo<T> typeInfo, string kind, bool readOnly = false)
     {
         var full = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(full) ?? ".");
-        var stream = new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        var stream = readOnly
+            ? new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)
+            : new FileStream(full, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
         try
         {
             var records = new List<T>();
@@ -43,6 +46,11 @@ internal sealed class JsonlJournal<T> : IDisposable
             var header = $"{{\"schema\":\"{schema}\",\"version\":{version},\"identity\":\"{identity}\"}}";
             if (stream.Length == 0)
             {
+                if (readOnly)
+                {
+                    return new JsonlJournal<T>(stream, typeInfo, records, notes);
+                }
+
                 WriteLine(stream, Encoding.UTF8.GetBytes(header));
                 return new JsonlJournal<T>(stream, typeInfo, records, notes);
             }
@@ -54,7 +62,10 @@ internal sealed class JsonlJournal<T> : IDisposable
             if (complete < bytes.Length)
             {
                 notes.Add($"{kind} '{full}': the last line ({bytes.Length - complete} bytes) was cut short, probably by a crash during a write; it was discarded and its item will run again.");
-                stream.SetLength(complete);
+                if (!readOnly)
+                {
+                    stream.SetLength(complete);
+                }
             }
 
             var lines = Encoding.UTF8.GetString(bytes, 0, complete).Split('\n');
@@ -84,7 +95,11 @@ internal sealed class JsonlJournal<T> : IDisposable
                 records.Add(record ?? throw new ExperimentFileException(full, $"line {i + 1} of this {kind} is null.", null));
             }
 
-            stream.Seek(0, SeekOrigin.End);
+            if (!readOnly)
+            {
+                stream.Seek(0, SeekOrigin.End);
+            }
+
             return new JsonlJournal<T>(stream, typeInfo, records, notes);
         }
         catch

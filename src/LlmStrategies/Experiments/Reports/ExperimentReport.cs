@@ -92,12 +92,20 @@ public sealed class ExperimentReport
         ArgumentNullException.ThrowIfNull(run);
         options ??= new ReportOptions();
         var metricNames = run.MetricNames;
-        var primary = options.PrimaryMetric ?? metricNames.FirstOrDefault(m => !options.LowerIsBetter.Contains(m))
-            ?? throw new ArgumentException("The run has no quality metric to base a recommendation on; add an evaluator.", nameof(run));
-        if (!metricNames.Contains(primary, StringComparer.Ordinal))
+        // A run where every call failed has no metrics at all: it still gets a report (listing the errors), with no
+        // recommendation. Otherwise a primary metric the run does not have is a mistake worth an exception.
+        var primary = options.PrimaryMetric ?? metricNames.FirstOrDefault(m => !options.LowerIsBetter.Contains(m));
+        if (metricNames.Count > 0 && primary is null)
+        {
+            throw new ArgumentException("The run has no quality metric to base a recommendation on; add an evaluator.", nameof(run));
+        }
+
+        if (metricNames.Count > 0 && !metricNames.Contains(primary!, StringComparer.Ordinal))
         {
             throw new ArgumentException($"The primary metric '{primary}' is not a metric of the run (it has: {string.Join(", ", metricNames)}).", nameof(options));
         }
+
+        primary ??= string.Empty;
 
         var binary = run.Records.SelectMany(r => r.Metrics).GroupBy(m => m.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.All(m => m.IsBinary), StringComparer.Ordinal);
         var strategies = run.Strategies.Select(s => Summarise(run, s, metricNames, binary, options)).ToArray();
@@ -353,7 +361,7 @@ public sealed class ExperimentReport
 
     private static Recommendation? Recommend(StrategyReport[] strategies, List<StrategyComparison> comparisons, string primary, ReportOptions options)
     {
-        var scored = strategies.Where(s => s.Metrics.First(m => m.Name == primary).Count > 0).ToArray();
+        var scored = strategies.Where(s => s.Metrics.Any(m => m.Name == primary && m.Count > 0)).ToArray();
         if (scored.Length == 0)
         {
             return null;

@@ -162,8 +162,9 @@ internal static class HtmlReport
     {
         const int Height = 320, Left = 60, Right = 180, Top = 30, Bottom = 40;
         var points = report.Strategies
-            .Select((s, i) => (s, m: s.Metrics.First(q => q.Name == metric), x: x(s), i))
-            .Where(p => p.m.Count > 0 && !double.IsNaN(p.x))
+            .Select((s, i) => (s, m: s.Metrics.FirstOrDefault(q => q.Name == metric), x: x(s), i))
+            .Where(p => p.m is { Count: > 0 } && !double.IsNaN(p.x))
+            .Select(p => (p.s, m: p.m!, p.x, p.i))
             .ToArray();
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" role=\"img\" aria-label=\"{E(metric)} against {E(xLabel)}\">");

@@ -73,6 +73,30 @@ public class ExperimentReportTests
     }
 
     [Test]
+    public async Task ARunWhereEveryCallFailed_StillGetsAReport_WithoutARecommendation()
+    {
+        var broken = new TestStrategy("broken", _ => throw new HttpRequestException("connection refused"));
+        var report = ExperimentReport.Create(await RunAsync(broken), new ReportOptions { PrimaryMetric = ContainsEvaluator.MetricName });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Recommendation, Is.Null);
+            Assert.That(report.Strategies.Single().StrategyErrors, Is.EqualTo(40));
+            Assert.That(report.Errors, Has.Count.EqualTo(40));
+            Assert.That(report.ToMarkdown(), Does.Contain("### Errors (40)"));
+            Assert.That(report.ToHtml(), Does.Contain("connection refused"));
+        });
+    }
+
+    [Test]
+    public async Task APrimaryMetricTheRunDoesNotHave_IsRejected()
+    {
+        var run = await RunAsync(ExperimentRunnerTests.AllRight());
+        var ex = Assert.Throws<ArgumentException>(() => ExperimentReport.Create(run, new ReportOptions { PrimaryMetric = "Accuracy" }));
+        Assert.That(ex!.Message, Does.Contain("'Accuracy' is not a metric of the run"));
+    }
+
+    [Test]
     public async Task Json_IsSchemaVersioned_AndRoundTrips()
     {
         var report = ExperimentReport.Create(await RunAsync(ExperimentRunnerTests.HalfRight()), new ReportOptions { Resamples = 500 });
