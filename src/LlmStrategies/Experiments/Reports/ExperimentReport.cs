@@ -152,6 +152,63 @@ public sealed class ExperimentReport
         };
     }
 
+    /// <summary>
+    /// Re-prices a recorded report with a new price table without calling any model: each strategy's recorded token
+    /// totals are priced with its declared model, and the recommendation is recomputed from the recorded comparisons and
+    /// the new costs. Per-item values of a cost metric (<see cref="LatencyCostEvaluator"/>) keep the old prices; to
+    /// re-price every record, keep the <see cref="ExperimentRun"/> and use <see cref="ExperimentRun.Recost"/>, or rerun
+    /// with the response cache (no model calls) and the new table.
+    /// </summary>
+    /// <param name="prices">The new prices.</param>
+    /// <returns>A copy with new costs and recommendation.</returns>
+    public ExperimentReport Recost(PriceTable prices)
+    {
+        ArgumentNullException.ThrowIfNull(prices);
+        var strategies = Strategies.Select(s =>
+        {
+            var answered = s.Runs - s.StrategyErrors;
+            var total = prices.Cost(s.Strategy.Model, s.Cost.InputTokens, s.Cost.CachedInputTokens, s.Cost.OutputTokens);
+            return new StrategyReport
+            {
+                Strategy = s.Strategy,
+                Runs = s.Runs,
+                FromCache = s.FromCache,
+                StrategyErrors = s.StrategyErrors,
+                EvaluationErrors = s.EvaluationErrors,
+                Metrics = s.Metrics,
+                Latency = s.Latency,
+                Cost = new CostSummary
+                {
+                    Total = total ?? 0,
+                    PerRun = total is null || answered == 0 ? null : total / answered,
+                    UnpricedRuns = total is null ? answered : 0,
+                    InputTokens = s.Cost.InputTokens,
+                    CachedInputTokens = s.Cost.CachedInputTokens,
+                    OutputTokens = s.Cost.OutputTokens,
+                },
+            };
+        }).ToArray();
+        var options = new ReportOptions { Alpha = Settings.Alpha, ConfidenceLevel = Settings.ConfidenceLevel, Resamples = Settings.Resamples, Seed = Settings.Seed };
+        options.LowerIsBetter.Clear();
+        options.LowerIsBetter.UnionWith(Settings.LowerIsBetter);
+        return new ExperimentReport
+        {
+            Name = Name,
+            CompletedAt = CompletedAt,
+            Dataset = Dataset,
+            Repeats = Repeats,
+            Settings = Settings,
+            Currency = prices.Currency,
+            Prices = prices.Prices.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            Strategies = strategies,
+            Comparisons = Comparisons,
+            Recommendation = Recommend(strategies, [.. Comparisons], Settings.PrimaryMetric, options),
+            Errors = Errors,
+            Notes = [.. Notes, "Re-costed with a new price table; per-item cost metric values keep the prices of the run."],
+            Items = Items,
+        };
+    }
+
     /// <summary>Loads a report written by <see cref="Save(string)"/>.</summary>
     /// <param name="path">The JSON file.</param>
     /// <returns>The report.</returns>

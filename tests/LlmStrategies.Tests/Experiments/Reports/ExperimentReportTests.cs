@@ -97,6 +97,27 @@ public class ExperimentReportTests
     }
 
     [Test]
+    public async Task Recost_RepricesALoadedReport_AndCanChangeTheRecommendation()
+    {
+        // Two equally good strategies: "a" on a model that is cheap now, "b" on one that becomes cheaper later.
+        var a = new TestStrategy("a", r => $"answer {r.Question[9..]}") { ModelId = "cheap" };
+        var b = new TestStrategy("b", r => $"answer {r.Question[9..]}") { ModelId = "dear" };
+        var report = ExperimentReport.Create(await RunAsync(a, b), new ReportOptions { Resamples = 200 });
+        using var temp = new TempDirectory();
+        report.Save(temp.File("report.json"));
+
+        var recosted = ExperimentReport.Load(temp.File("report.json")).Recost(new PriceTable().Set("cheap", new ModelPrice(1m, 1m, 1m)).Set("dear", new ModelPrice(0.01m, 0.01m, 0.01m)));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Recommendation!.Strategy, Is.EqualTo("a"));
+            Assert.That(recosted.Recommendation!.Strategy, Is.EqualTo("b"));
+            Assert.That(recosted.Strategies[0].Cost.Total, Is.EqualTo(40 * 110m / 1_000_000m), "40 runs × 110 tokens at 1 per million");
+            Assert.That(recosted.Strategies[1].Cost.PerRun, Is.EqualTo(110m * 0.01m / 1_000_000m));
+        });
+    }
+
+    [Test]
     public async Task Json_IsSchemaVersioned_AndRoundTrips()
     {
         var report = ExperimentReport.Create(await RunAsync(ExperimentRunnerTests.HalfRight()), new ReportOptions { Resamples = 500 });
