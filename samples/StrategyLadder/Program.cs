@@ -1,39 +1,41 @@
-// The strategy ladder on a small fictional knowledge base: prompt-only → few-shot → retrieval-augmented.
-// Offline by default (the extractive baseline, which is NOT a language model). Select a real model with, e.g.:
+// The strategy ladder, measured: prompt-only → few-shot → RAG (BM25, vector, hybrid) → few-shot + RAG, every rung
+// scored on the same held-out test split with confidence intervals, paired significance tests, cost and latency, and
+// a recommendation: the cheapest rung whose quality is statistically indistinguishable from the best.
+// Offline by default (the extractive baseline, which is NOT a language model, and local embeddings). For example:
+//   dotnet run --project samples/StrategyLadder
 //   dotnet run --project samples/StrategyLadder -- --ChatProvider:Provider=Ollama --ChatProvider:Model=llama3.2
-//   dotnet run --project samples/StrategyLadder -- --ChatProvider:Provider=OpenAI --ChatProvider:Model=gpt-4o-mini   (key in OPENAI_API_KEY)
+//   dotnet run --project samples/StrategyLadder -- --ChatProvider:Provider=OpenAI --ChatProvider:Model=gpt-4o-mini --Ladder:Budget=0.50
+//   dotnet run --project samples/StrategyLadder -- --Ladder:Dataset=../shared/data/squad/squad-v1.1-dev-part-a.json
+// Settings: see LadderOptions.cs (--Ladder:Name=value, or LLMSTRATEGIES_Ladder__Name=value).
+using System.Diagnostics;
 using System.Globalization;
 using LlmStrategies;
-using LlmStrategies.FewShot;
+using LlmStrategies.Baseline;
+using LlmStrategies.Embeddings.Local;
+using LlmStrategies.Evaluation;
+using LlmStrategies.Experiments;
 using LlmStrategies.Pipeline;
 using LlmStrategies.Providers;
-using LlmStrategies.Retrieval;
-using LlmStrategies.Validation;
+using LlmStrategies.Retrieval.Chunking;
+using LlmStrategies.Retrieval.Keyword;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Spectre.Console;
 using StrategyLadder;
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
 builder.Configuration.AddEnvironmentVariables("LLMSTRATEGIES_").AddCommandLine(args);
 builder.Services.AddChatProvider(o => builder.Configuration.GetSection("ChatProvider").Bind(o));
-builder.Services.AddLlmStrategies(o =>
-{
-    o.Instructions = "You answer questions about Brightwater Networks in one short sentence.";
-    o.MaxRepairAttempts = 1;
-})
-    .AddStrategy("prompt-only", (_, _) => { })
-    .AddStrategy("few-shot", (_, b) => b.UseFewShot(new FixedFewShotSelector(KnowledgeBase.Examples), count: 2))
-    .AddStrategy("rag (whole knowledge base)", (_, b) => b
-        .UseRetrievalAugmentation(new FixedContextRetriever(KnowledgeBase.AsChunks()), top: KnowledgeBase.Documents.Length)
-        .AddOutputValidator(new CitationOutputValidator()));
+var ladder = new LadderOptions();
+builder.Configuration.GetSection("Ladder").Bind(ladder);
 
 using var host = builder.Build();
 try
 {
-    // Starting the host validates every option (ValidateOnStart), so a wrong setting is reported before any work.
-    await host.StartAsync();
+    await host.StartAsync(); // validates the provider settings before any work
 }
 catch (OptionsValidationException ex)
 {
@@ -41,58 +43,346 @@ catch (OptionsValidationException ex)
     return 2;
 }
 
+var console = AnsiConsole.Console;
+if (Console.IsOutputRedirected)
+{
+    console.Profile.Width = 200; // CI and log files: no terminal width to fit, so do not wrap the table at 80 columns
+}
+
 var provider = host.Services.GetRequiredService<IOptions<ChatProviderOptions>>().Value;
-Console.WriteLine($"Model: {provider.Provider}{(provider.Provider == ChatProviderKind.Baseline ? " (extractive baseline: deterministic, offline, not a language model)" : $" {provider.Model} at {provider.ResolveEndpoint()}")}");
-Console.WriteLine($"Test set: {KnowledgeBase.Questions.Length} questions over {KnowledgeBase.Documents.Length} documents; an answer is correct when it contains the expected fact.");
-Console.WriteLine();
+var chatClient = host.Services.GetRequiredService<IChatClient>();
+var offline = provider.Provider == ChatProviderKind.Baseline;
+var model = offline ? ExtractiveBaselineChatClient.ModelIdentifier : provider.Model!;
+console.MarkupLineInterpolated($"[bold]Strategy ladder[/] — model: {(offline ? "extractive baseline (deterministic, offline, NOT a language model)" : $"{provider.Provider} {model} at {provider.ResolveEndpoint()}")}");
+Directory.CreateDirectory(ladder.Output);
 
-var rows = new List<string[]>();
-foreach (var strategy in host.Services.GetServices<IStrategy>())
+// 1. The data: generated (and written, then loaded back through the loaders) or another dataset.
+var dataset = LoadDataset(ladder);
+var corpus = dataset.Corpus;
+if (corpus.Count == 0)
 {
-    var correct = 0;
-    long inputTokens = 0, outputTokens = 0;
-    var latencies = new List<double>();
-    foreach (var (question, expected) in KnowledgeBase.Questions)
+    console.MarkupLine("[red]The dataset has no corpus; give a JSONL/CSV dataset its documents with --Ladder:Corpus=corpus.jsonl.[/]");
+    return 2;
+}
+
+console.WriteLine($"Dataset '{dataset.Name}': {dataset.Items.Count} questions over {corpus.Count} documents (fingerprint {dataset.Fingerprint}).");
+
+// 2. An honest split, saved as a manifest: every rung is scored on exactly these test items.
+var groupBy = dataset.Items.All(i => i.Metadata.ContainsKey("article")) ? "article" : null; // SQuAD: split by article
+var manifest = DatasetSplitter.Split(dataset, new SplitOptions
+{
+    Seed = ladder.Seed,
+    TestFraction = ladder.TestFraction,
+    DevFraction = 0.2,
+    TrainFraction = 1 - ladder.TestFraction - 0.2,
+    GroupBy = groupBy,
+});
+manifest.Save(Path.Combine(ladder.Output, "split.json"));
+var splits = manifest.Apply(dataset);
+var test = ladder.MaxTestItems is { } max && max < splits.Test.Items.Count ? splits.Test.Subset(splits.Test.Name, splits.Test.Items.Take(max).Select(i => i.Id)) : splits.Test;
+console.WriteLine($"Split (seed {ladder.Seed}{(groupBy is null ? string.Empty : $", grouped by {groupBy}")}): {splits.Train.Items.Count} train / {splits.Dev.Items.Count} dev / {splits.Test.Items.Count} test; scoring {test.Items.Count} test items. Manifest: {Path.Combine(ladder.Output, "split.json")}");
+
+// 3. The few-shot pool comes from the train split only; check that no test item leaks into it or into the corpus.
+var pool = FewShotPool(splits.Train);
+var leakage = new LeakageChecker().Check(test.Items, [LeakageSource.FromExamples(pool, "few-shot pool (train split)"), LeakageSource.FromDocuments(corpus, "RAG corpus")]);
+console.WriteLine($"Leakage check: {leakage}");
+if (!leakage.IsClean && ladder.FailOnLeakage)
+{
+    return 4;
+}
+
+// 4. Retrievers over the corpus: BM25 always; exact vector search when the local embedding model is present.
+var stopwatch = Stopwatch.StartNew();
+var chunks = corpus.SelectMany(new ParagraphChunker(4_000).Chunk).ToArray();
+using var bm25Index = new Bm25Index();
+bm25Index.AddRange(chunks);
+IRetriever bm25 = new CorpusBoundRetriever(new KeywordRetriever(bm25Index), dataset.Fingerprint);
+IRetriever? vector = null;
+var modelDirectory = FindEmbeddingModel(ladder);
+LocalEmbeddingGenerator? embeddings = null;
+if (modelDirectory is null)
+{
+    console.MarkupLine("[yellow]The local embedding model is not present, so the vector and hybrid rungs are skipped. Fetch it with tools/fetch-embedding-model.sh.[/]");
+}
+else
+{
+    embeddings = new LocalEmbeddingGenerator(new LocalEmbeddingOptions { ModelDirectory = modelDirectory, MaxDegreeOfParallelism = Environment.ProcessorCount });
+    vector = new CorpusBoundRetriever(await ExactCosineRetriever.CreateAsync(embeddings, chunks), dataset.Fingerprint);
+}
+
+console.WriteLine($"Indexed {chunks.Length} chunks (BM25{(vector is null ? string.Empty : " and 512-d USE-Lite vectors")}) in {stopwatch.Elapsed.TotalSeconds:F1} s.");
+
+// 5. The rungs: one pipeline each, same model, same instructions.
+var defaults = new StrategyPipelineOptions
+{
+    Instructions = "Answer the question in one short sentence. When context is given, use only the context and cite it like [1].",
+    MaxRepairAttempts = 0,
+};
+var components = new LadderComponents(pool, bm25, vector);
+var strategies = Rungs.All
+    .Where(r => !r.NeedsEmbeddings || vector is not null)
+    .Select(r =>
     {
-        var result = await strategy.RunAsync(new StrategyRequest(question));
-        if (result.Answer?.Contains(expected, StringComparison.OrdinalIgnoreCase) == true && result.Outcome == StrategyOutcome.Answered)
-        {
-            correct++;
-        }
+        var pipeline = new StrategyPipelineBuilder(r.Name, chatClient, defaults);
+        r.Configure(pipeline, components);
+        return new ExperimentStrategy(pipeline.Build(), model);
+    })
+    .ToArray();
 
-        inputTokens += result.Usage.InputTokenCount ?? 0;
-        outputTokens += result.Usage.OutputTokenCount ?? 0;
-        latencies.Add(result.Elapsed.TotalMilliseconds);
-    }
-
-    latencies.Sort();
-    rows.Add([
-        strategy.Name,
-        strategy.Fingerprint.Value[..8],
-        string.Create(CultureInfo.InvariantCulture, $"{correct}/{KnowledgeBase.Questions.Length} ({100.0 * correct / KnowledgeBase.Questions.Length:F0}%)"),
-        string.Create(CultureInfo.InvariantCulture, $"{inputTokens / KnowledgeBase.Questions.Length:N0}"),
-        string.Create(CultureInfo.InvariantCulture, $"{outputTokens / KnowledgeBase.Questions.Length:N0}"),
-        string.Create(CultureInfo.InvariantCulture, $"{latencies[latencies.Count / 2]:F2}"),
-    ]);
-}
-
-string[] header = ["strategy", "fingerprint", "correct", "input tok/q", "output tok/q", "p50 ms"];
-var widths = header.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
-Console.WriteLine(string.Join(" | ", header.Select((h, i) => h.PadRight(widths[i]))));
-Console.WriteLine(string.Join("-|-", widths.Select(w => new string('-', w))));
-foreach (var row in rows)
+// 6. The experiment: pre-flight estimate, budget, cache, checkpoint, progress.
+var prices = ladder.Prices is null ? DefaultPrices(provider, model) : PriceTable.Load(ladder.Prices);
+prices.Save(Path.Combine(ladder.Output, "prices.json"));
+var checkpointPath = Path.Combine(ladder.Output, "checkpoint.jsonl");
+using var cache = ladder.NoCache ? null : new JsonlResponseCache(Path.Combine(ladder.Output, "cache", "responses.jsonl"));
+var runner = new ExperimentRunner(
+    new ExperimentOptions
+    {
+        Name = "strategy-ladder",
+        Repeats = ladder.Repeats,
+        MaxDegreeOfParallelism = ladder.Parallelism,
+        RequestsPerSecond = ladder.RequestsPerSecond,
+        Budget = ladder.Budget ?? (offline ? null : 1.00m),
+        CheckpointPath = checkpointPath,
+    },
+    prices,
+    cache);
+IReadOnlyList<Microsoft.Extensions.AI.Evaluation.IEvaluator> evaluators = [new ContainsEvaluator(), new SquadEvaluator(), new RetrievalEvaluator(k: 3), new LatencyCostEvaluator()];
+CostEstimate estimate;
+try
 {
-    Console.WriteLine(string.Join(" | ", row.Select((c, i) => c.PadRight(widths[i]))));
+    estimate = await runner.EstimateAsync(strategies, test, evaluators);
+}
+catch (ExperimentFileException ex)
+{
+    console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
+    return 6;
 }
 
-Console.WriteLine();
-var rag = host.Services.GetRequiredKeyedService<StrategyPipeline>("rag (whole knowledge base)");
-var example = await rag.RunAsync(new StrategyRequest(KnowledgeBase.Questions[1].Question));
-Console.WriteLine($"Example (rag): Q: {KnowledgeBase.Questions[1].Question}");
-Console.WriteLine($"               A: {example.Answer}");
-Console.WriteLine($"               sources in the prompt: {string.Join(", ", example.Sources.Select((s, i) => $"[{i + 1}] {s.SourceId}"))}");
-Console.WriteLine($"               stages: {string.Join(", ", example.Timings)}");
-Console.WriteLine();
-Console.WriteLine("The baseline's token counts are word-and-punctuation estimates; a provider that reports no usage shows 0.");
+console.WriteLine($"Pre-flight: {estimate}{((ladder.Budget ?? (offline ? null : 1.00m)) is { } b ? $"; budget {b} {prices.Currency}" : string.Empty)}.");
+
+ExperimentRun run;
+try
+{
+    run = await RunWithProgressAsync(runner, strategies, test, evaluators);
+}
+catch (BudgetExceededException ex)
+{
+    console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
+    return 5;
+}
+catch (ExperimentFileException ex)
+{
+    // The checkpoint is for resuming the same configuration after a crash; another configuration must not mix into it.
+    console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
+    return 6;
+}
+catch (InvalidOperationException ex) when (ex.Message.Contains("cannot price", StringComparison.Ordinal))
+{
+    console.MarkupLineInterpolated($"[red]{ex.Message}[/] Pass a price table with --Ladder:Prices=prices.json (see {Path.Combine(ladder.Output, "prices.json")} for the format).");
+    return 5;
+}
+
+File.Delete(checkpointPath); // the run finished; the checkpoint is only for resuming after a crash
+
+// 7. Statistics, reports, recommendation.
+var report = ExperimentReport.Create(run, new ReportOptions { PrimaryMetric = ContainsEvaluator.MetricName, Resamples = ladder.Resamples, Seed = ladder.Seed });
+var paths = report.SaveAll(ladder.Output);
+PrintTable(report);
+PrintComparisons(report);
+if (offline)
+{
+    console.MarkupLine("[grey]With the extractive baseline, rungs without retrieved context answer \"I cannot answer that\" and score ~0: that is the honest shape of the ladder for a reader that is not a language model. A real model (see the flags at the top of Program.cs) will score on prompt-only and few-shot too.[/]");
+}
+
+var reused = run.Records.Count(r => r.FromCache);
+console.WriteLine($"{run.Records.Count} runs, {reused} served from the response cache ({(cache is null ? "disabled" : Path.Combine(ladder.Output, "cache", "responses.jsonl"))}).{(offline ? " SQuAD F1 is low for every rung because the baseline answers with a whole sentence." : string.Empty)}");
+console.WriteLine($"Reports: {string.Join(", ", paths)}");
+
+var example = run.Records.FirstOrDefault(r => r.StrategyName == "rag-bm25" && r.Response?.Outcome == StrategyOutcome.Answered);
+if (example is not null && test.TryGetItem(example.ItemId, out var exampleItem))
+{
+    console.WriteLine($"Example (rag-bm25): Q: {exampleItem.Input}  A: {example.Response!.Answer}  expected: {string.Join(" | ", exampleItem.ExpectedOutputs)}  sources: {string.Join(", ", example.Response.SourceIds)}");
+}
+
+var strategyErrors = report.Strategies.Sum(s => s.StrategyErrors);
+if (strategyErrors > 0)
+{
+    var first = report.Errors.First(e => e.Metric is null);
+    console.MarkupLineInterpolated($"[red]{strategyErrors} of {run.Records.Count} runs failed (first: {first.Strategy} / {first.Item}: {first.Message}); their items are unscored. See the Errors section of {paths[1]}.[/]");
+    return 7;
+}
+
+if (ladder.GateBaseline is not null)
+{
+    var gate = RegressionGate.Evaluate(ExperimentReport.Load(ladder.GateBaseline), report);
+    console.WriteLine(gate.ToString());
+    if (!gate.Passed)
+    {
+        return 3;
+    }
+}
+
+embeddings?.Dispose();
 await host.StopAsync();
 return 0;
+
+EvaluationDataset LoadDataset(LadderOptions options)
+{
+    if (options.Dataset is not null)
+    {
+        var loaded = DatasetLoader.Load(options.Dataset);
+        return options.Corpus is null ? loaded : new EvaluationDataset(loaded.Name, loaded.Items, DatasetLoader.LoadCorpusJsonl(options.Corpus));
+    }
+
+    var (generatedCorpus, questions) = KnowledgeBaseGenerator.Generate(options.Seed);
+    var dataDirectory = Path.Combine(options.Output, "data");
+    var itemsPath = Path.Combine(dataDirectory, "brightwater-questions.jsonl");
+    var corpusPath = Path.Combine(dataDirectory, "brightwater-corpus.jsonl");
+    DataFiles.WriteItems(itemsPath, questions);
+    DataFiles.WriteCorpus(corpusPath, generatedCorpus);
+    var items = DatasetLoader.LoadJsonl(itemsPath, new DatasetLoadOptions { Name = "brightwater-kb" });
+    return new EvaluationDataset(items.Name, items.Items, DatasetLoader.LoadCorpusJsonl(corpusPath));
+}
+
+static FewShotExample[] FewShotPool(EvaluationDataset train) =>
+    train.Items
+        .GroupBy(i => i.Label ?? string.Empty)
+        .SelectMany(g => g.Select((item, rank) => (item, rank)))
+        .OrderBy(x => x.rank)
+        .Select(x => new FewShotExample
+        {
+            Id = x.item.Id,
+            Input = x.item.Input,
+            Output = x.item.Metadata.TryGetValue("sentence", out var sentence) ? sentence : (x.item.ExpectedOutputs.Count > 0 ? x.item.ExpectedOutputs[0] : string.Empty),
+        })
+        .ToArray();
+
+static string? FindEmbeddingModel(LadderOptions options)
+{
+    var candidates = new List<string?> { options.EmbeddingModel, Environment.GetEnvironmentVariable(LocalEmbeddingOptions.ModelDirectoryEnvironmentVariable) };
+    for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+    {
+        candidates.Add(Path.Combine(dir.FullName, ".models", "use-lite"));
+    }
+
+    candidates.Add(LocalEmbeddingOptions.DefaultModelDirectory);
+    return candidates.FirstOrDefault(c => c is not null && File.Exists(Path.Combine(c, "model.json")));
+}
+
+static PriceTable DefaultPrices(ChatProviderOptions provider, string model)
+{
+    // Illustrative list prices per one million tokens; pass --Ladder:Prices=file.json for current ones.
+    var table = new PriceTable("USD")
+        .Set(ExtractiveBaselineChatClient.ModelIdentifier, new ModelPrice(0, 0, 0))
+        .Set("gpt-4o-mini", new ModelPrice(0.15m, 0.075m, 0.60m))
+        .Set("gpt-4o", new ModelPrice(2.50m, 1.25m, 10.00m));
+    if (provider.Provider == ChatProviderKind.Ollama)
+    {
+        table.Set(model, new ModelPrice(0, 0, 0)); // local inference: no price per token
+    }
+
+    return table;
+}
+
+async Task<ExperimentRun> RunWithProgressAsync(ExperimentRunner experimentRunner, ExperimentStrategy[] entries, EvaluationDataset testSet, IReadOnlyList<Microsoft.Extensions.AI.Evaluation.IEvaluator> evaluatorList)
+{
+    if (console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
+    {
+        ExperimentRun? result = null;
+        await console.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).StartAsync(async context =>
+        {
+            var task = context.AddTask("Running the ladder");
+            var reporter = new SynchronousProgress<ExperimentProgress>(p =>
+            {
+                task.MaxValue = p.Total;
+                task.Value = p.Completed;
+                task.Description = p.StrategyName is null ? "Running the ladder" : $"{p.StrategyName} ({p.Reused} reused)";
+            });
+            result = await experimentRunner.RunAsync(entries, testSet, evaluatorList, reporter);
+        });
+        return result!;
+    }
+
+    // Not a terminal (CI, a log file): a line per quarter instead of a live bar.
+    var lastQuarter = -1;
+    var plain = new SynchronousProgress<ExperimentProgress>(p =>
+    {
+        var quarter = p.Total == 0 ? 4 : p.Completed * 4 / p.Total;
+        if (quarter != lastQuarter)
+        {
+            lastQuarter = quarter;
+            Console.WriteLine($"  progress: {p.Completed}/{p.Total} runs ({p.Reused} reused from checkpoint or cache)");
+        }
+    });
+    return await experimentRunner.RunAsync(entries, testSet, evaluatorList, plain);
+}
+
+void PrintTable(ExperimentReport r)
+{
+    var level = r.Settings.ConfidenceLevel.ToString("P0", CultureInfo.InvariantCulture);
+    var table = new Table().Border(TableBorder.Rounded).Title($"Held-out test set: {r.Dataset.Items} questions; means with {level} bootstrap intervals");
+    string[] metrics = [ContainsEvaluator.MetricName, SquadEvaluator.F1MetricName, "Recall@3", RetrievalEvaluator.ReciprocalRankMetricName];
+    table.AddColumn("rung");
+    foreach (var m in metrics)
+    {
+        table.AddColumn(new TableColumn(m).RightAligned());
+    }
+
+    table.AddColumn(new TableColumn("tokens/q").RightAligned());
+    table.AddColumn(new TableColumn($"cost/q ({r.Currency})").RightAligned());
+    table.AddColumn(new TableColumn("p50 ms").RightAligned());
+    table.AddColumn(new TableColumn("p95 ms").RightAligned());
+    table.AddColumn(new TableColumn("errors").RightAligned());
+    foreach (var s in r.Strategies)
+    {
+        var recommended = r.Recommendation?.Strategy == s.Strategy.Name;
+        var cells = new List<string> { recommended ? $"[green]{Markup.Escape(s.Strategy.Name)} ✔[/]" : Markup.Escape(s.Strategy.Name) };
+        var first = cells.Count;
+        foreach (var m in metrics)
+        {
+            var summary = s.Metrics.FirstOrDefault(x => x.Name == m);
+            cells.Add(summary is null || summary.Count == 0 ? "n/a" : string.Create(CultureInfo.InvariantCulture, $"{summary.Mean:F3} [{summary.Lower:F3}, {summary.Upper:F3}]"));
+        }
+
+        cells.Add(string.Create(CultureInfo.InvariantCulture, $"{(double)(s.Cost.InputTokens + s.Cost.OutputTokens) / Math.Max(1, s.Runs):F0}"));
+        cells.Add(s.Cost.PerRun is { } c ? c.ToString("0.######", CultureInfo.InvariantCulture) : "unknown");
+        cells.Add(double.IsNaN(s.Latency.P50) ? "n/a" : s.Latency.P50.ToString("F2", CultureInfo.InvariantCulture));
+        cells.Add(double.IsNaN(s.Latency.P95) ? "n/a" : s.Latency.P95.ToString("F2", CultureInfo.InvariantCulture));
+        cells.Add((s.StrategyErrors + s.EvaluationErrors).ToString(CultureInfo.InvariantCulture));
+        table.AddRow(cells.Select((c, i) => i < first ? c : Markup.Escape(c)).ToArray());
+    }
+
+    console.Write(table);
+}
+
+void PrintComparisons(ExperimentReport r)
+{
+    var primary = r.Settings.PrimaryMetric;
+    foreach (var c in r.Comparisons.Where(c => c.Metric == primary))
+    {
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Best} vs {c.Other}: Δ {primary} = {c.Difference:+0.000;-0.000} [{c.Lower:F3}, {c.Upper:F3}], {c.Test} p = {(c.PValue < 1e-4 ? "< 0.0001" : c.PValue.ToString("F4", CultureInfo.InvariantCulture))}, d_z = {c.EffectSize:F2}{(c.Significant ? " (significant)" : " (not significant)")}"));
+    }
+
+    if (r.Recommendation is { } rec)
+    {
+        console.MarkupLineInterpolated($"[bold]Recommendation: {rec.Strategy}[/]");
+        foreach (var line in rec.Reasoning)
+        {
+            console.WriteLine("  - " + line);
+        }
+    }
+}
+
+/// <summary>An <see cref="IProgress{T}"/> that reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool out of order).</summary>
+internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+{
+    private readonly Lock _gate = new();
+
+    public void Report(T value)
+    {
+        lock (_gate)
+        {
+            report(value);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace LlmStrategies.Experiments;
+
+/// <summary>A model's prices per one million tokens.</summary>
+/// <param name="InputPerMillion">The price of one million input (prompt) tokens.</param>
+/// <param name="CachedInputPerMillion">The price of one million input tokens served from the provider's prompt cache.</param>
+/// <param name="OutputPerMillion">The price of one million output (completion) tokens.</param>
+public sealed record ModelPrice(decimal InputPerMillion, decimal CachedInputPerMillion, decimal OutputPerMillion)
+{
+    /// <summary>The cost of one call's tokens; cached input tokens are part of the input tokens and are charged at the cached price.</summary>
+    /// <param name="inputTokens">All input tokens, cached ones included.</param>
+    /// <param name="cachedInputTokens">The input tokens served from the prompt cache.</param>
+    /// <param name="outputTokens">The output tokens.</param>
+    /// <returns>The cost.</returns>
+    public decimal Cost(long inputTokens, long cachedInputTokens, long outputTokens)
+    {
+        var cached = Math.Clamp(cachedInputTokens, 0, Math.Max(0, inputTokens));
+        return (((inputTokens - cached) * InputPerMillion) + (cached * CachedInputPerMillion) + (outputTokens * OutputPerMillion)) / 1_000_000m;
+    }
+}

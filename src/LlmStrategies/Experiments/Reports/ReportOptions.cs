@@ -1,0 +1,30 @@
+using LlmStrategies.Evaluation;
+
+namespace LlmStrategies.Experiments;
+
+/// <summary>How <see cref="ExperimentReport.Create"/> computes statistics and the recommendation.</summary>
+public sealed class ReportOptions
+{
+    /// <summary>Gets or sets the metric the recommendation is based on; default the first metric of the run that is not lower-is-better.</summary>
+    public string? PrimaryMetric { get; set; }
+
+    /// <summary>Gets or sets the confidence level of the bootstrap intervals. Default 0.95.</summary>
+    public double ConfidenceLevel { get; set; } = 0.95;
+
+    /// <summary>Gets or sets the significance level of the paired tests. Default 0.05.</summary>
+    public double Alpha { get; set; } = 0.05;
+
+    /// <summary>Gets or sets the number of bootstrap resamples and random sign-flip permutations. Default 10,000.</summary>
+    public int Resamples { get; set; } = 10_000;
+
+    /// <summary>Gets or sets the random seed of the bootstrap and the permutation tests. Default 20240601.</summary>
+    public int Seed { get; set; } = 20240601;
+
+    /// <summary>Gets the metrics where lower is better; by default the latency, cost and token metrics of <see cref="LatencyCostEvaluator"/>.</summary>
+    public ISet<string> LowerIsBetter { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        LatencyCostEvaluator.LatencyMetricName,
+        LatencyCostEvaluator.CostMetricName,
+        LatencyCostEvaluator.TokensMetricName,
+    };
+}
