@@ -50,6 +50,7 @@ public sealed class Bm25Index : IDisposable
     private int _deletedCount;
     private long _totalLength;
     private long _version;
+    private ContentDigest _content;
 
     /// <summary>Creates an empty index.</summary>
     /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
@@ -79,6 +80,26 @@ public sealed class Bm25Index : IDisposable
 
     /// <summary>Gets b, the length normalisation.</summary>
     public double B => _b;
+
+    /// <summary>
+    /// Gets a digest of the indexed chunks (ids, sources, texts, metadata), independent of insertion order: equal contents,
+    /// equal digests. Retrievers include it in their fingerprints.
+    /// </summary>
+    public string ContentFingerprint
+    {
+        get
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                return _content.Value;
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
+    }
 
     /// <summary>Gets or sets a value indicating whether MaxScore pruning is on (always, except to measure what it saves).</summary>
     internal bool Pruning { get; set; } = true;
@@ -364,6 +385,7 @@ public sealed class Bm25Index : IDisposable
         _chunks[slot] = chunk;
         _lengths[slot] = length;
         _slots[chunk.Id] = slot;
+        _content.Add(chunk);
         _liveCount++;
         _totalLength += length;
         foreach (var field in chunk.Metadata.Keys)
@@ -400,6 +422,7 @@ public sealed class Bm25Index : IDisposable
         }
 
         _chunks[slot] = null;
+        _content.Remove(chunk);
         _totalLength -= _lengths[slot];
         _liveCount--;
         _deletedCount++;
@@ -727,6 +750,7 @@ public sealed class Bm25Index : IDisposable
             }
 
             _chunks[slot] = chunk;
+            _content.Add(chunk);
             _metadataFields.UnionWith(metadata.Keys);
         }
 

@@ -1,6 +1,9 @@
 namespace LlmStrategies.Retrieval.Keyword;
 
-/// <summary>An <see cref="IRetriever"/> over a <see cref="Bm25Index"/>.</summary>
+/// <summary>
+/// An <see cref="IRetriever"/> over a <see cref="Bm25Index"/>. Its fingerprint covers the scoring settings and the
+/// index's content at the time the fingerprint is taken (build strategies after indexing).
+/// </summary>
 public sealed class KeywordRetriever : IRetriever, IFingerprintable
 {
     private readonly Bm25Index _index;
@@ -38,6 +41,6 @@ public sealed class KeywordRetriever : IRetriever, IFingerprintable
     public void AddToFingerprint(FingerprintBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Add("name", Name).Add("k1", _index.K1).Add("b", _index.B).AddComponent("analyzer", _index.Analyzer);
+        builder.Add("name", Name).Add("k1", _index.K1).Add("b", _index.B).Add("content", _index.ContentFingerprint).AddComponent("analyzer", _index.Analyzer);
     }
 }

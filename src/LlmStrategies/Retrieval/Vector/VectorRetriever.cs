@@ -20,6 +20,7 @@ public sealed class VectorRetriever : IRetriever, IFingerprintable, IDisposable
     private readonly ConcurrentDictionary<string, TextChunk> _chunks = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private IVectorIndex<string>? _index;
+    private ContentDigest _content;
 
     /// <summary>Creates a retriever over an exact cosine index created on the first chunk (its dimension is the model's).</summary>
     /// <param name="embeddings">Embeds chunks and queries; the same model for both.</param>
@@ -52,6 +53,18 @@ public sealed class VectorRetriever : IRetriever, IFingerprintable, IDisposable
     /// <summary>Gets the retriever's name.</summary>
     public string Name { get; }
 
+    /// <summary>Gets a digest of the indexed chunks, independent of insertion order; part of the fingerprint.</summary>
+    public string ContentFingerprint
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _content.Value;
+            }
+        }
+    }
+
     /// <summary>Gets the number of chunks indexed.</summary>
     public int Count => _chunks.Count;
 
@@ -67,9 +80,18 @@ public sealed class VectorRetriever : IRetriever, IFingerprintable, IDisposable
         {
             var vectors = await EmbedAsync(batch.Select(c => c.Text).ToArray(), cancellationToken).ConfigureAwait(false);
             var index = IndexFor(vectors[0].Length);
-            foreach (var chunk in batch)
+            lock (_gate)
             {
-                _chunks[chunk.Id] = chunk;
+                foreach (var chunk in batch)
+                {
+                    if (_chunks.TryGetValue(chunk.Id, out var replaced))
+                    {
+                        _content.Remove(replaced);
+                    }
+
+                    _chunks[chunk.Id] = chunk;
+                    _content.Add(chunk);
+                }
             }
 
             index.UpsertRange(batch.Select((c, i) => new VectorEntry<string>(c.Id, vectors[i], c.Metadata.Count == 0 ? null : c.Metadata)));
@@ -84,9 +106,15 @@ public sealed class VectorRetriever : IRetriever, IFingerprintable, IDisposable
         ArgumentNullException.ThrowIfNull(chunkIds);
         var ids = chunkIds.ToArray();
         var removed = _index?.RemoveRange(ids) ?? 0;
-        foreach (var id in ids)
+        lock (_gate)
         {
-            _chunks.TryRemove(id, out _);
+            foreach (var id in ids)
+            {
+                if (_chunks.TryRemove(id, out var chunk))
+                {
+                    _content.Remove(chunk);
+                }
+            }
         }
 
         return removed;
@@ -146,6 +174,7 @@ public sealed class VectorRetriever : IRetriever, IFingerprintable, IDisposable
         builder.Add("name", Name)
             .Add("embedding-model", metadata?.DefaultModelId ?? _embeddings.GetType().FullName)
             .Add("index", _index?.GetType().Name)
+            .Add("content", ContentFingerprint)
             .Add("metric", _index?.Metric.ToString());
     }
 

@@ -135,6 +135,29 @@ public class Bm25IndexTests
     }
 
     [Test]
+    public void ContentFingerprint_DependsOnContentNotOrder_AndFollowsChanges()
+    {
+        using var a = new Bm25Index();
+        using var b = new Bm25Index();
+        a.AddRange([Chunk("1", "router"), Chunk("2", "firmware")]);
+        b.AddRange([Chunk("2", "firmware"), Chunk("1", "router")]);
+        var before = a.ContentFingerprint;
+
+        a.Add(Chunk("3", "warranty"));
+        var added = a.ContentFingerprint;
+        a.Remove("3");
+        a.Upsert(Chunk("2", "firmware updates"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(b.ContentFingerprint, Is.EqualTo(before));
+            Assert.That(added, Is.Not.EqualTo(before));
+            Assert.That(a.ContentFingerprint, Is.Not.EqualTo(before), "changed text, changed digest");
+            Assert.That(new FingerprintBuilder().AddComponent("r", new KeywordRetriever(a)).Build(), Is.Not.EqualTo(new FingerprintBuilder().AddComponent("r", new KeywordRetriever(b)).Build()));
+        });
+    }
+
+    [Test]
     public void Ties_AreBrokenByInsertionOrder()
     {
         using var index = new Bm25Index();
@@ -335,6 +358,7 @@ public class Bm25IndexTests
             Assert.Multiple(() =>
             {
                 Assert.That(loaded.Count, Is.EqualTo(index.Count));
+                Assert.That(loaded.ContentFingerprint, Is.EqualTo(index.ContentFingerprint));
                 Assert.That(loaded.K1, Is.EqualTo(1.3));
                 Assert.That(loaded.Analyzer.StopWords, Is.EqualTo(new[] { "router" }));
                 Assert.That(loaded.TryGetChunk("meta", out var meta) && meta.Metadata["lang"] == "de", Is.True);

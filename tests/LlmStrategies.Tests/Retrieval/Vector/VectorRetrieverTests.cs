@@ -70,6 +70,25 @@ public class VectorRetrieverTests
     }
 
     [Test]
+    public async Task ContentFingerprint_FollowsTheIndexedChunks()
+    {
+        using var a = new VectorRetriever(new HashingEmbeddingGenerator());
+        using var b = new VectorRetriever(new HashingEmbeddingGenerator());
+        await a.AddAsync([Chunk("1", "router"), Chunk("2", "firmware")]);
+        await b.AddAsync([Chunk("2", "firmware"), Chunk("1", "router")]);
+        var same = a.ContentFingerprint == b.ContentFingerprint;
+
+        await a.AddAsync([Chunk("2", "firmware updates")]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(same, Is.True);
+            Assert.That(a.ContentFingerprint, Is.Not.EqualTo(b.ContentFingerprint));
+            Assert.That(a.Count, Is.EqualTo(2));
+        });
+    }
+
+    [Test]
     public void AnEmptyQuery_IsRejected()
     {
         using var retriever = new VectorRetriever(new HashingEmbeddingGenerator());
