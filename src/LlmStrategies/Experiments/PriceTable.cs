@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LlmStrategies.Evaluation;
+using LlmStrategies.IO;
 
 namespace LlmStrategies.Experiments;
 

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using LlmStrategies.IO;
 
 namespace LlmStrategies.Retrieval;
 
@@ -15,37 +16,21 @@ internal static class IndexFile
     /// <summary>Writes magic, version, the body written by <paramref name="writeBody"/> and its hash, atomically.</summary>
     public static void WriteAtomically(string path, ReadOnlySpan<byte> magic, int version, Action<BinaryWriter> writeBody)
     {
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full) ?? ".";
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        var header = new byte[HeaderLength];
+        magic.CopyTo(header);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(8), version);
+        AtomicFile.Write(path, file =>
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            file.Write(header);
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            using (var hashing = new HashingStream(file, hash))
+            using (var writer = new BinaryWriter(hashing, System.Text.Encoding.UTF8, leaveOpen: true))
             {
-                Span<byte> header = stackalloc byte[HeaderLength];
-                magic.CopyTo(header);
-                BinaryPrimitives.WriteInt32LittleEndian(header[8..], version);
-                file.Write(header);
-
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                using (var hashing = new HashingStream(file, hash))
-                using (var writer = new BinaryWriter(hashing, System.Text.Encoding.UTF8, leaveOpen: true))
-                {
-                    writeBody(writer);
-                }
-
-                file.Write(hash.GetHashAndReset());
-                file.Flush(flushToDisk: true);
+                writeBody(writer);
             }
 
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+            file.Write(hash.GetHashAndReset());
+        });
     }
 
     /// <summary>Checks magic, version, length and hash of a file read into memory, and returns its body.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using LlmStrategies.Evaluation;
 using LlmStrategies.Evaluation.Statistics;
+using LlmStrategies.IO;
 
 namespace LlmStrategies.Experiments;
 

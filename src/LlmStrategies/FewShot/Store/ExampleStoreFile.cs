@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using LlmStrategies.IO;
 using LlmStrategies.Retrieval;
 
 namespace LlmStrategies.FewShot.Store;
@@ -18,26 +19,7 @@ internal static class ExampleStoreFile
     {
         var records = examples.Select(ExampleRecord.From).ToList();
         var file = new StoreFileRecord(FormatName, FormatVersion, Checksum(records), records);
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full) ?? ".";
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                JsonSerializer.Serialize(stream, file, ExampleStoreJsonContext.Default.StoreFileRecord);
-                stream.Flush(flushToDisk: true);
-            }
-
-            beforeRename?.Invoke();
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        AtomicFile.Write(path, stream => JsonSerializer.Serialize(stream, file, ExampleStoreJsonContext.Default.StoreFileRecord), beforeRename);
     }
 
     public static List<FewShotExample> Read(string path)

@@ -1,5 +1,6 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using LlmStrategies.IO;
 
 namespace LlmStrategies.FineTuning.TrainingData;
 
