@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -27,25 +26,8 @@ internal sealed partial class FineTuningApiEmulator : IAsyncDisposable
 
     public FineTuningApiEmulator()
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            _listener = new HttpListener();
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                _listener.Start();
-                Endpoint = new Uri($"http://127.0.0.1:{port}/v1");
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                _listener.Close();
-            }
-        }
+        (_listener, var baseAddress) = LoopbackHttp.Start();
+        Endpoint = new Uri(baseAddress, "v1");
 
         _loop = Task.Run(ServeAsync);
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace LlmStrategies.Providers.Tests;
@@ -16,26 +15,8 @@ internal sealed class LoopbackServer : IAsyncDisposable
     {
         _handler = handler;
         _headers = headers;
-        // Take a free port from the OS, then listen on it (retry if another process grabbed it in between).
-        for (var attempt = 0; ; attempt++)
-        {
-            var probe = new TcpListener(IPAddress.Loopback, 0);
-            probe.Start();
-            var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-            probe.Stop();
-            _listener = new HttpListener();
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            try
-            {
-                _listener.Start();
-                BaseAddress = new Uri($"http://127.0.0.1:{port}/");
-                break;
-            }
-            catch (HttpListenerException) when (attempt < 5)
-            {
-                _listener.Close();
-            }
-        }
+        (_listener, var baseAddress) = LoopbackHttp.Start();
+        BaseAddress = baseAddress;
 
         _loop = Task.Run(ServeAsync);
     }

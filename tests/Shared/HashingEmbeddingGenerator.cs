@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.AI;
 
-namespace LlmStrategies.VectorData.Tests.TestDoubles;
+namespace LlmStrategies.Testing;
 
 /// <summary>A deterministic bag-of-words embedding (each lowercase word adds a fixed pseudo-random vector), for tests that need controllable geometry.</summary>
 internal sealed class HashingEmbeddingGenerator(int dimension = 64) : IEmbeddingGenerator<string, Embedding<float>>
