@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using LlmStrategies.Text;
 
 namespace LlmStrategies.FewShot;
 
@@ -52,26 +51,7 @@ public sealed class LeakageGuard : IFingerprintable
         builder.Add("threshold", Threshold);
     }
 
-    internal static string Normalize(string text)
-    {
-        var result = new StringBuilder(text.Length);
-        var space = true;
-        foreach (var c in text.Normalize(NormalizationForm.FormKC))
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                result.Append(char.ToLower(c, CultureInfo.InvariantCulture));
-                space = false;
-            }
-            else if (!space)
-            {
-                result.Append(' ');
-                space = true;
-            }
-        }
-
-        return result.ToString().TrimEnd();
-    }
+    internal static string Normalize(string text) => TextTerms.NormalizeWords(text);
 
     private static IEnumerable<string> Trigrams(string text) =>
         text.Length < 3 ? [text] : Enumerable.Range(0, text.Length - 2).Select(i => text.Substring(i, 3));

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using LlmStrategies.Text;
 
 namespace LlmStrategies.Filtering;
 
@@ -21,7 +20,9 @@ public sealed class BlockedTermsFilter : IRequestFilter, IFingerprintable
         ArgumentException.ThrowIfNullOrWhiteSpace(refusalMessage);
         _terms = blockedTerms.Select(t => string.IsNullOrWhiteSpace(t)
                 ? throw new ArgumentException("A blocked term is empty or white space; remove it.", nameof(blockedTerms))
-                : Normalize(t))
+                : TextTerms.NormalizeWords(t) is { Length: > 0 } words
+                    ? " " + words + " "
+                    : throw new ArgumentException($"The blocked term \"{t}\" has no letters or digits, so it could never match a word; remove it.", nameof(blockedTerms)))
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToArray();
@@ -57,29 +58,5 @@ public sealed class BlockedTermsFilter : IRequestFilter, IFingerprintable
     }
 
     // Lowercase words separated by single spaces, with a space at both ends so that Contains matches whole words only.
-    private static string Normalize(string text)
-    {
-        var result = new StringBuilder(text.Length + 2).Append(' ');
-        var space = true;
-        foreach (var c in text.Normalize(NormalizationForm.FormKC))
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                result.Append(char.ToLower(c, CultureInfo.InvariantCulture));
-                space = false;
-            }
-            else if (!space)
-            {
-                result.Append(' ');
-                space = true;
-            }
-        }
-
-        if (!space)
-        {
-            result.Append(' ');
-        }
-
-        return result.ToString();
-    }
+    private static string Normalize(string text) => " " + TextTerms.NormalizeWords(text) + " ";
 }

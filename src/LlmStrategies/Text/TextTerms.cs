@@ -42,6 +42,31 @@ internal static class TextTerms
         return terms;
     }
 
+    /// <summary>
+    /// Returns <paramref name="text"/> as lowercase letter/digit words (after NFKC) separated by single spaces, with no
+    /// leading or trailing space: the form the leakage guard and the blocked-terms filter compare.
+    /// </summary>
+    public static string NormalizeWords(string text)
+    {
+        var result = new StringBuilder(text.Length);
+        var space = true;
+        foreach (var c in text.Normalize(NormalizationForm.FormKC))
+        {
+            if (char.IsLetterOrDigit(c))
+            {
+                result.Append(char.ToLower(c, CultureInfo.InvariantCulture));
+                space = false;
+            }
+            else if (!space)
+            {
+                result.Append(' ');
+                space = true;
+            }
+        }
+
+        return result.ToString().TrimEnd();
+    }
+
     /// <summary>Counts word and punctuation pieces: a rough, provider-independent token estimate for usage reporting.</summary>
     public static int EstimateTokens(string text)
     {

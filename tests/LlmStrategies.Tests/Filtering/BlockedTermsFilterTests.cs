@@ -37,4 +37,10 @@ public class BlockedTermsFilterTests
             Assert.That(() => new BlockedTermsFilter([" "]), Throws.ArgumentException.With.Message.Contains("white space"));
         });
     }
+
+    [Test]
+    public void RejectsATermWithoutLettersOrDigits_WhichWouldOtherwiseMatchEverySpace()
+    {
+        Assert.That(() => new BlockedTermsFilter(["exploit", "???"]), Throws.ArgumentException.With.Message.Contains("\"???\" has no letters or digits"));
+    }
 }
