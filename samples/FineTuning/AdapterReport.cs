@@ -6,6 +6,7 @@ using System.Text;
 using LlmStrategies.Embeddings.Local;
 using LlmStrategies.Evaluation;
 using LlmStrategies.Evaluation.Statistics;
+using LlmStrategies.Experiments;
 using LlmStrategies.FineTuning;
 using LlmStrategies.FineTuning.EmbeddingAdapters;
 
@@ -183,7 +184,7 @@ internal static class AdapterReport
     }
 
     /// <summary>Illustrative prices per million tokens (input, cached input, output); only their equality matters here.</summary>
-    private static TokenPrices ExamplePrices => new(0.15m, 0.075m, 0.60m);
+    private static ModelPrice ExamplePrices => new(0.15m, 0.075m, 0.60m);
 
     private static string Verdict(ConfidenceInterval difference) => difference.Lower > 0 ? "yes, better" : difference.Upper < 0 ? "yes, worse" : "no";
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using LlmStrategies.Experiments;
 using LlmStrategies.FineTuning;
 using LlmStrategies.FineTuning.TrainingData;
 using LlmStrategies.Prompting;
@@ -75,10 +76,10 @@ internal static class Walkthrough
 
         // Illustrative prices per 1M tokens (input, cached input, output); hosted fine-tuned models typically cost about
         // twice their base model per token. Replace them with your provider's current prices.
-        var basePrices = new TokenPrices(0.15m, 0.075m, 0.60m);
-        var fineTunedPrices = new TokenPrices(0.30m, 0.15m, 1.20m);
-        var ragCost = basePrices.CostOf(rag);
-        var fineTunedCost = fineTunedPrices.CostOf(fineTuned);
+        var basePrices = new ModelPrice(0.15m, 0.075m, 0.60m);
+        var fineTunedPrices = new ModelPrice(0.30m, 0.15m, 1.20m);
+        var ragCost = rag.CostAt(basePrices);
+        var fineTunedCost = fineTuned.CostAt(fineTunedPrices);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   RAG prompt {rag.InputTokens} tokens at base-model prices: {ragCost:0.########} per call."));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"   Fine-tuned prompt {fineTuned.InputTokens} tokens at fine-tuned prices: {fineTunedCost:0.########} per call (answers {answerTokens:F0} tokens in both)."));
         var saving = ragCost - fineTunedCost;

@@ -32,8 +32,8 @@ public static class FineTuningAdvisor
             : gain.Lower > input.MinimumQualityGain ? QualityVerdict.Better
             : QualityVerdict.Indistinguishable;
 
-        var fineTunedPerCall = fineTuned.Prices.CostOf(fineTuned.TokensPerCall);
-        var baselinePerCall = baseline.Prices.CostOf(baseline.TokensPerCall);
+        var fineTunedPerCall = fineTuned.TokensPerCall.CostAt(fineTuned.Prices);
+        var baselinePerCall = baseline.TokensPerCall.CostAt(baseline.Prices);
         var saving = baselinePerCall - fineTunedPerCall;
         var perRun = input.TrainingCost + input.OverheadPerTrainingRun;
         var runs = double.IsPositiveInfinity(input.BaseModelLifetimeMonths)

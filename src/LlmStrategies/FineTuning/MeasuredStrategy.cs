@@ -1,3 +1,5 @@
+using LlmStrategies.Experiments;
+
 namespace LlmStrategies.FineTuning;
 
 /// <summary>
@@ -8,4 +10,46 @@ namespace LlmStrategies.FineTuning;
 /// <param name="Scores">Per-item quality scores on the test items, in a fixed item order shared with the other strategy.</param>
 /// <param name="TokensPerCall">The tokens of a typical call (usually the mean over the test items).</param>
 /// <param name="Prices">The prices of the model the strategy calls (a fine-tuned model often costs more per token than its base).</param>
-public sealed record MeasuredStrategy(string Name, IReadOnlyList<double> Scores, TokensPerCall TokensPerCall, TokenPrices Prices);
+public sealed record MeasuredStrategy(string Name, IReadOnlyList<double> Scores, TokensPerCall TokensPerCall, ModelPrice Prices)
+{
+    /// <summary>
+    /// Takes one strategy's measurements from an experiment report: its per-item scores on <paramref name="metric"/> in
+    /// the report's item order (the same order for every strategy of the report, so two of them are paired), its mean
+    /// tokens per call and the prices of its declared model from the report's price table.
+    /// </summary>
+    /// <param name="report">The experiment report.</param>
+    /// <param name="strategy">The strategy's name in the report.</param>
+    /// <param name="metric">The quality metric; <see langword="null"/> for the report's primary metric.</param>
+    /// <returns>The measurements.</returns>
+    /// <exception cref="ArgumentException">
+    /// The report has no such strategy or metric, an item of the strategy is unscored (a failed call: rerun it first), or
+    /// the strategy's model has no price in the report.
+    /// </exception>
+    public static MeasuredStrategy FromReport(ExperimentReport report, string strategy, string? metric = null)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        ArgumentException.ThrowIfNullOrWhiteSpace(strategy);
+        metric ??= report.Settings.PrimaryMetric;
+        var summary = report.Strategies.FirstOrDefault(s => s.Strategy.Name == strategy)
+            ?? throw new ArgumentException($"The report has no strategy '{strategy}' (it has: {string.Join(", ", report.Strategies.Select(s => s.Strategy.Name))}).", nameof(strategy));
+        var scores = new List<double>();
+        foreach (var item in report.Items.Where(i => i.Strategy == strategy))
+        {
+            if (!item.Scores.TryGetValue(metric, out var score))
+            {
+                throw new ArgumentException($"The report has no metric '{metric}' (it has: {string.Join(", ", item.Scores.Keys)}).", nameof(metric));
+            }
+
+            scores.Add(score ?? throw new ArgumentException($"Item '{item.Item}' of '{strategy}' has no {metric} score (its call or evaluation failed; see the report's errors). Rerun it before comparing, or the comparison would silently drop that item.", nameof(report)));
+        }
+
+        if (summary.Strategy.Model is not { } model || !report.Prices.TryGetValue(model, out var prices))
+        {
+            throw new ArgumentException($"'{strategy}' declares {(summary.Strategy.Model is null ? "no model" : $"model '{summary.Strategy.Model}'")}, which has no price in the report's price table; add it to the table the experiment runs with.", nameof(report));
+        }
+
+        var calls = Math.Max(1, summary.Runs - summary.StrategyErrors);
+        var tokens = new TokensPerCall((double)summary.Cost.InputTokens / calls, (double)summary.Cost.OutputTokens / calls, (double)summary.Cost.CachedInputTokens / calls);
+        return new MeasuredStrategy(strategy, scores, tokens, prices);
+    }
+}

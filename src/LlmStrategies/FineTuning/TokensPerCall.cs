@@ -1,3 +1,4 @@
+using LlmStrategies.Experiments;
 using Microsoft.Extensions.AI;
 
 namespace LlmStrategies.FineTuning;
@@ -28,6 +29,23 @@ public sealed record TokensPerCall(double InputTokens, double OutputTokens, doub
             list.Average(u => (double)(u?.InputTokenCount ?? 0)),
             list.Average(u => (double)(u?.OutputTokenCount ?? 0)),
             list.Average(u => (double)(u?.CachedInputTokenCount ?? 0)));
+    }
+
+    /// <summary>The cost of one such call at <paramref name="prices"/> (the same prices the experiment runner charges).</summary>
+    /// <param name="prices">The model's prices per million tokens.</param>
+    /// <returns>The cost: (input − cached) × input price + cached × cached price + output × output price.</returns>
+    /// <exception cref="ArgumentException">A price or count is negative, or more tokens are cached than were input.</exception>
+    public decimal CostAt(ModelPrice prices)
+    {
+        ArgumentNullException.ThrowIfNull(prices);
+        if (prices.InputPerMillion < 0 || prices.CachedInputPerMillion < 0 || prices.OutputPerMillion < 0)
+        {
+            throw new ArgumentException($"Token prices must not be negative: {prices}.", nameof(prices));
+        }
+
+        Validate("this");
+        var uncached = (decimal)(InputTokens - CachedInputTokens);
+        return ((uncached * prices.InputPerMillion) + ((decimal)CachedInputTokens * prices.CachedInputPerMillion) + ((decimal)OutputTokens * prices.OutputPerMillion)) / 1_000_000m;
     }
 
     internal void Validate(string parameterName)

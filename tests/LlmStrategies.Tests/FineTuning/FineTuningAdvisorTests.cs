@@ -1,4 +1,5 @@
 using LlmStrategies.Evaluation.Statistics;
+using LlmStrategies.Experiments;
 using LlmStrategies.FineTuning;
 
 namespace LlmStrategies.Tests.FineTuning;
@@ -6,7 +7,7 @@ namespace LlmStrategies.Tests.FineTuning;
 public class FineTuningAdvisorTests
 {
     // 1.00 per million tokens of every kind makes per-call costs easy to check by hand.
-    private static readonly TokenPrices Flat = new(1m, 1m, 1m);
+    private static readonly ModelPrice Flat = new(1m, 1m, 1m);
 
     private static double[] Scores(int ones, int zeros) => [.. Enumerable.Repeat(1.0, ones), .. Enumerable.Repeat(0.0, zeros)];
 
@@ -156,7 +157,7 @@ public class FineTuningAdvisorTests
         var input = Input(same, same);
         var decision = FineTuningAdvisor.Decide(new FineTuningAdvisorInput
         {
-            FineTuned = input.FineTuned with { TokensPerCall = new TokensPerCall(2_000, 100), Prices = new TokenPrices(2m, 2m, 2m) },
+            FineTuned = input.FineTuned with { TokensPerCall = new TokensPerCall(2_000, 100), Prices = new ModelPrice(2m, 2m, 2m) },
             Baseline = input.Baseline,
             TrainingCost = 50m,
             ExpectedCallsPerMonth = 1_000_000,

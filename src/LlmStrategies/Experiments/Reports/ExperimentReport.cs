@@ -210,6 +210,36 @@ public sealed class ExperimentReport
         };
     }
 
+    /// <summary>Returns a copy with <paramref name="notes"/> appended (for example a fine-tuning decision made from this report).</summary>
+    /// <param name="notes">The notes; each becomes one line of the Notes section.</param>
+    /// <returns>The copy; this report is unchanged.</returns>
+    public ExperimentReport WithNotes(IEnumerable<string> notes)
+    {
+        ArgumentNullException.ThrowIfNull(notes);
+        var added = notes.ToArray();
+        if (added.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("A note is empty; leave it out.", nameof(notes));
+        }
+
+        return new ExperimentReport
+        {
+            Name = Name,
+            CompletedAt = CompletedAt,
+            Dataset = Dataset,
+            Repeats = Repeats,
+            Settings = Settings,
+            Currency = Currency,
+            Prices = Prices,
+            Strategies = Strategies,
+            Comparisons = Comparisons,
+            Recommendation = Recommendation,
+            Errors = Errors,
+            Notes = [.. Notes, .. added],
+            Items = Items,
+        };
+    }
+
     /// <summary>Loads a report written by <see cref="Save(string)"/>.</summary>
     /// <param name="path">The JSON file.</param>
     /// <returns>The report.</returns>

@@ -163,4 +163,23 @@ public class ExperimentReportTests
             Assert.That(html, Does.Not.Contain("<script").And.Not.Contain("src=\"http").And.Not.Contain("href=\"http"));
         });
     }
+
+    [Test]
+    public async Task WithNotes_AppendsNotesToACopy_ThatEveryFormatShows()
+    {
+        var report = ExperimentReport.Create(await RunAsync(ExperimentRunnerTests.AllRight()), new ReportOptions { Resamples = 500 });
+
+        var noted = report.WithNotes(["Fine-tuning decision: NO-GO", "- quality: not significantly better"]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Notes, Has.None.Contains("Fine-tuning"), "the original is unchanged");
+            Assert.That(noted.Notes.TakeLast(2), Is.EqualTo(new[] { "Fine-tuning decision: NO-GO", "- quality: not significantly better" }));
+            Assert.That(noted.ToMarkdown(), Does.Contain("Fine-tuning decision: NO-GO"));
+            Assert.That(noted.ToHtml(), Does.Contain("Fine-tuning decision: NO-GO"));
+            Assert.That(ExperimentReport.FromJson(noted.ToJson()).Notes, Is.EqualTo(noted.Notes));
+            Assert.That(noted.Items, Is.SameAs(report.Items));
+            Assert.That(() => report.WithNotes([" "]), Throws.ArgumentException.With.Message.Contains("empty"));
+        });
+    }
 }
