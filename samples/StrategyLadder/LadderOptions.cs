@@ -48,6 +48,9 @@ internal sealed class LadderOptions
     /// <summary>A stored report.json to gate this run against (exit code 3 on a significant drop).</summary>
     public string? GateBaseline { get; set; }
 
+    /// <summary>The expected production volume the fine-tuning advisor weighs per-call savings against.</summary>
+    public double CallsPerMonth { get; set; } = 100_000;
+
     /// <summary>Fail (exit code 4) when test items overlap the few-shot pool or the corpus.</summary>
     public bool FailOnLeakage { get; set; }
 }

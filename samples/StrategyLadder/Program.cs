@@ -1,6 +1,7 @@
-// The strategy ladder, measured: prompt-only → few-shot → RAG (BM25, vector, hybrid) → few-shot + RAG, every rung
-// scored on the same held-out test split with confidence intervals, paired significance tests, cost and latency, and
-// a recommendation: the cheapest rung whose quality is statistically indistinguishable from the best.
+// The strategy ladder, measured: prompt-only → few-shot → RAG (BM25, vector, hybrid) → few-shot + RAG → a locally
+// fine-tuned retriever, every rung scored on the same held-out test split with confidence intervals, paired
+// significance tests, cost and latency; a recommendation (the cheapest rung whose quality is statistically
+// indistinguishable from the best) and a go/no-go for fine-tuning against the best rung without it.
 // Offline by default (the extractive baseline, which is NOT a language model, and local embeddings). For example:
 //   dotnet run --project samples/StrategyLadder
 //   dotnet run --project samples/StrategyLadder -- --ChatProvider:Provider=Ollama --ChatProvider:Model=llama3.2
@@ -14,10 +15,13 @@ using LlmStrategies.Baseline;
 using LlmStrategies.Embeddings.Local;
 using LlmStrategies.Evaluation;
 using LlmStrategies.Experiments;
+using LlmStrategies.FineTuning;
+using LlmStrategies.FineTuning.EmbeddingAdapters;
 using LlmStrategies.Pipeline;
 using LlmStrategies.Providers;
 using LlmStrategies.Retrieval.Chunking;
 using LlmStrategies.Retrieval.Keyword;
+using LlmStrategies.Retrieval.Vector;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -91,26 +95,56 @@ if (!leakage.IsClean && ladder.FailOnLeakage)
     return 4;
 }
 
-// 4. Retrievers over the corpus: BM25 always; exact vector search when the local embedding model is present.
+// 4. Retrievers over the corpus: BM25 always; exact SIMD vector search when the local embedding model is present.
+//    Both fingerprint the content they index, so a changed corpus never reuses cached responses.
 var stopwatch = Stopwatch.StartNew();
 var chunks = corpus.SelectMany(new ParagraphChunker(4_000).Chunk).ToArray();
 using var bm25Index = new Bm25Index();
 bm25Index.AddRange(chunks);
-IRetriever bm25 = new CorpusBoundRetriever(new KeywordRetriever(bm25Index), dataset.Fingerprint);
-IRetriever? vector = null;
+IRetriever bm25 = new KeywordRetriever(bm25Index);
+VectorRetriever? vector = null;
 var modelDirectory = FindEmbeddingModel(ladder);
 LocalEmbeddingGenerator? embeddings = null;
 if (modelDirectory is null)
 {
-    console.MarkupLine("[yellow]The local embedding model is not present, so the vector and hybrid rungs are skipped. Fetch it with tools/fetch-embedding-model.sh.[/]");
+    console.MarkupLine("[yellow]The local embedding model is not present, so the vector, hybrid and fine-tuned rungs are skipped. Fetch it with tools/fetch-embedding-model.sh.[/]");
 }
 else
 {
     embeddings = new LocalEmbeddingGenerator(new LocalEmbeddingOptions { ModelDirectory = modelDirectory, MaxDegreeOfParallelism = Environment.ProcessorCount });
-    vector = new CorpusBoundRetriever(await ExactCosineRetriever.CreateAsync(embeddings, chunks), dataset.Fingerprint);
+    vector = new VectorRetriever(embeddings);
+    await vector.AddAsync(chunks);
 }
 
 console.WriteLine($"Indexed {chunks.Length} chunks (BM25{(vector is null ? string.Empty : " and 512-d USE-Lite vectors")}) in {stopwatch.Elapsed.TotalSeconds:F1} s.");
+
+// 4b. The measured last resort: fine-tune the embeddings locally (a low-rank adapter trained on train-split questions
+//     and the documents that answer them, early-stopped on the dev split), then retrieve with the adapted embeddings.
+VectorRetriever? adaptedVector = null;
+TimeSpan trainingTime = default;
+if (embeddings is not null)
+{
+    stopwatch.Restart();
+    var documents = corpus.ToDictionary(d => d.Id, d => d.Text, StringComparer.Ordinal);
+    var trainPairs = RelevancePairs(splits.Train, documents);
+    var devPairs = RelevancePairs(splits.Dev, documents);
+    if (trainPairs.Count < 20 || devPairs.Count == 0)
+    {
+        console.MarkupLineInterpolated($"[yellow]Only {trainPairs.Count} train / {devPairs.Count} dev (question, relevant document) pairs: too few to fine-tune, so the fine-tuned rung is skipped.[/]");
+    }
+    else
+    {
+        var training = await EmbeddingPairSet.CreateAsync(embeddings, trainPairs);
+        var development = await EmbeddingPairSet.CreateAsync(embeddings, devPairs);
+        var trained = new EmbeddingAdapterTrainer(new EmbeddingAdapterTrainingOptions { Seed = ladder.Seed }).Train(training, development);
+        var adapterPath = Path.Combine(ladder.Output, "embedding-adapter.bin");
+        trained.Adapter.Save(adapterPath);
+        adaptedVector = new VectorRetriever(new AdaptedEmbeddingGenerator(embeddings, EmbeddingAdapter.Load(adapterPath)), "vector-adapted");
+        await adaptedVector.AddAsync(chunks);
+        trainingTime = stopwatch.Elapsed;
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Fine-tuned an embedding adapter (rank {trained.Adapter.Rank}) on {trainPairs.Count} train pairs in {trainingTime.TotalSeconds:F1} s: dev MRR@10 {trained.BaseDevelopmentMrr:F3} → {trained.BestDevelopmentMrr:F3} (epoch {trained.BestEpoch}{(trained.StoppedEarly ? ", stopped early" : string.Empty)}). Saved to {adapterPath}."));
+    }
+}
 
 // 5. The rungs: one pipeline each, same model, same instructions.
 var defaults = new StrategyPipelineOptions
@@ -118,9 +152,11 @@ var defaults = new StrategyPipelineOptions
     Instructions = "Answer the question in one short sentence. When context is given, use only the context and cite it like [1].",
     MaxRepairAttempts = 0,
 };
-var components = new LadderComponents(pool, bm25, vector);
-var strategies = Rungs.All
-    .Where(r => !r.NeedsEmbeddings || vector is not null)
+var components = new LadderComponents(pool, bm25, vector, adaptedVector);
+var rungs = Rungs.All
+    .Where(r => r.Needs switch { RungNeeds.Embeddings => vector is not null, RungNeeds.FineTunedAdapter => adaptedVector is not null, _ => true })
+    .ToArray();
+var strategies = rungs
     .Select(r =>
     {
         var pipeline = new StrategyPipelineBuilder(r.Name, chatClient, defaults);
@@ -186,9 +222,23 @@ File.Delete(checkpointPath); // the run finished; the checkpoint is only for res
 
 // 7. Statistics, reports, recommendation.
 var report = ExperimentReport.Create(run, new ReportOptions { PrimaryMetric = ContainsEvaluator.MetricName, Resamples = ladder.Resamples, Seed = ladder.Seed });
+var decision = AdviseOnFineTuning(report);
+if (decision is not null)
+{
+    report = report.WithNotes(decision.Explanation.Split(Environment.NewLine).Select((line, i) => i == 0 ? "Fine-tuning decision: " + line : line.TrimStart('-', ' ')));
+}
+
 var paths = report.SaveAll(ladder.Output);
 PrintTable(report);
 PrintComparisons(report);
+if (decision is not null)
+{
+    console.MarkupLineInterpolated($"[bold]Fine-tuning: {(decision.Go ? "go" : "no-go")}[/] ({decision.FineTunedName} vs {decision.BaselineName}, {ladder.CallsPerMonth:N0} calls/month over {decision.HorizonMonths} months)");
+    foreach (var line in decision.Explanation.Split(Environment.NewLine).Skip(1))
+    {
+        console.WriteLine("  " + line);
+    }
+}
 if (offline)
 {
     console.MarkupLine("[grey]With the extractive baseline, rungs without retrieved context answer \"I cannot answer that\" and score ~0: that is the honest shape of the ladder for a reader that is not a language model. A real model (see the flags at the top of Program.cs) will score on prompt-only and few-shot too.[/]");
@@ -222,6 +272,8 @@ if (ladder.GateBaseline is not null)
     }
 }
 
+vector?.Dispose();
+adaptedVector?.Dispose();
 embeddings?.Dispose();
 await host.StopAsync();
 return 0;
@@ -243,6 +295,37 @@ EvaluationDataset LoadDataset(LadderOptions options)
     var items = DatasetLoader.LoadJsonl(itemsPath, new DatasetLoadOptions { Name = "brightwater-kb" });
     return new EvaluationDataset(items.Name, items.Items, DatasetLoader.LoadCorpusJsonl(corpusPath));
 }
+
+// The advisor weighs the fine-tuned rung against the best rung without fine-tuning, on the same test items. Training
+// an adapter here costs CPU seconds, not money, so its training cost is 0; with a hosted fine-tune, pass the estimate.
+FineTuningDecision? AdviseOnFineTuning(ExperimentReport r)
+{
+    var fineTuned = rungs.FirstOrDefault(x => x.IsFineTuned)?.Name;
+    if (fineTuned is null || r.Strategies.Sum(s => s.StrategyErrors) > 0)
+    {
+        return null;
+    }
+
+    var primary = r.Settings.PrimaryMetric;
+    var baseline = r.Strategies
+        .Where(s => s.Strategy.Name != fineTuned)
+        .OrderByDescending(s => r.Metric(s.Strategy.Name, primary)?.Mean ?? double.NegativeInfinity)
+        .First().Strategy.Name;
+    return FineTuningAdvisor.Decide(new FineTuningAdvisorInput
+    {
+        FineTuned = MeasuredStrategy.FromReport(r, fineTuned),
+        Baseline = MeasuredStrategy.FromReport(r, baseline),
+        TrainingCost = 0m,
+        ExpectedCallsPerMonth = ladder.CallsPerMonth,
+        Resamples = ladder.Resamples,
+        Seed = ladder.Seed,
+    });
+}
+
+static List<RelevancePair> RelevancePairs(EvaluationDataset split, Dictionary<string, string> documents) =>
+    split.Items
+        .SelectMany(item => item.RelevantDocuments.Where(d => d.Value > 0 && documents.ContainsKey(d.Key)).Select(d => new RelevancePair(item.Input, documents[d.Key], d.Key)))
+        .ToList();
 
 static FewShotExample[] FewShotPool(EvaluationDataset train) =>
     train.Items
