@@ -1,4 +1,6 @@
 using System.Text.Json;
+using LlmStrategies.Evaluation;
+using LlmStrategies.Experiments;
 using LlmStrategies.Monitoring.Logging;
 using LlmStrategies.Pipeline;
 using LlmStrategies.Retrieval;
@@ -46,6 +48,45 @@ public class JsonlCallLogTests
                 Assert.That(root.GetProperty("outputTokens").GetInt64(), Is.EqualTo(2));
                 Assert.That(root.GetProperty("sources").EnumerateArray().Select(s => s.GetString()), Is.EqualTo(new[] { "c1" }));
                 Assert.That(root.GetProperty("timestamp").GetDateTimeOffset(), Is.EqualTo(time.GetUtcNow()));
+            });
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Test]
+    public async Task TheLog_LoadsAsAProductionLog_AndReplaysThroughACandidate()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"calls-{Guid.NewGuid():N}.jsonl");
+        using var services = new ServiceCollection().AddLlmContentRedaction().BuildServiceProvider();
+        var production = new TestStrategy("production", r => r.Question == "question 2" ? "no idea, write to help@example.com" : $"answer {r.Question[9..]}") { InputTokens = 900, OutputTokens = 12 };
+        try
+        {
+            await using (var log = new JsonlCallLog(path, redactorProvider: services.GetRequiredService<IRedactorProvider>()))
+            {
+                foreach (var i in new[] { 1, 2, 3 })
+                {
+                    await log.AppendAsync(await production.RunAsync(new StrategyRequest($"question {i}") { Id = $"r{i}" }));
+                }
+            }
+
+            var entries = ProductionLog.Load(path);
+            var candidate = new TestStrategy("candidate", r => $"answer {r.Question[9..]}");
+            var result = await Backtest.RunAsync(entries, new ExperimentStrategy(candidate), [new RegexEvaluator(@"^answer \d+$", "Answered")], new ExperimentRunner(), new ReportOptions { Resamples = 200 });
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(entries.Select(e => e.Id), Is.EqualTo(new[] { "r1", "r2", "r3" }));
+                Assert.That(entries[1].Output, Is.EqualTo("no idea, write to [email]"), "what was logged, redacted");
+                Assert.That(entries[0].InputTokens, Is.EqualTo(900));
+                Assert.That(entries[0].Model, Is.EqualTo("test-model"));
+                Assert.That(candidate.Calls, Is.EqualTo(3));
+                Assert.That(result.ChangedItems, Is.EqualTo(new[] { "r2" }));
+                Assert.That(result.OutputAgreement, Is.EqualTo(2.0 / 3).Within(1e-12));
+                Assert.That(result.Report.Metric("production (logged)", "Answered")!.Mean, Is.EqualTo(2.0 / 3).Within(1e-12));
+                Assert.That(result.Report.Metric("candidate", "Answered")!.Mean, Is.EqualTo(1.0));
             });
         }
         finally
