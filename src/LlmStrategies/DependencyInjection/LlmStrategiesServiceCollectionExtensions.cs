@@ -1,6 +1,7 @@
 using LlmStrategies;
 using System.Diagnostics.Metrics;
 using LlmStrategies.Baseline;
+using LlmStrategies.Experiments;
 using LlmStrategies.Monitoring;
 using LlmStrategies.Pipeline;
 using LlmStrategies.Prompting;
@@ -16,7 +17,8 @@ public static class LlmStrategiesServiceCollectionExtensions
     /// <summary>
     /// Registers the defaults every strategy pipeline starts from (<see cref="StrategyPipelineOptions"/>, validated when
     /// the host starts), the default <see cref="IPromptBuilder"/>, <see cref="TimeProvider"/> and
-    /// <see cref="StrategyTelemetry"/> (on the host's <see cref="IMeterFactory"/> when there is one) when none is registered.
+    /// <see cref="StrategyTelemetry"/> (on the host's <see cref="IMeterFactory"/> when there is one, pricing calls with the
+    /// registered <see cref="PriceTable"/> when there is one) when none is registered.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Adjusts the pipeline defaults.</param>
@@ -34,7 +36,7 @@ public static class LlmStrategiesServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StrategyPipelineOptions>, StrategyPipelineOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPromptBuilder, SectionedPromptBuilder>();
-        services.TryAddSingleton(provider => new StrategyTelemetry(provider.GetService<IMeterFactory>()));
+        services.TryAddSingleton(provider => new StrategyTelemetry(provider.GetService<IMeterFactory>(), provider.GetService<PriceTable>()));
         return new LlmStrategiesBuilder(services);
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using LlmStrategies.Experiments;
 
 namespace LlmStrategies.Monitoring;
 
@@ -14,7 +15,10 @@ namespace LlmStrategies.Monitoring;
 /// <c>llmstrategies.stage.duration</c> (s), <c>llmstrategies.retrieval.hits</c> ({chunk}),
 /// <c>llmstrategies.prompt.tokens</c> ({token}, by section), <c>llmstrategies.prompt.stable_prefix.ratio</c> (1),
 /// <c>llmstrategies.usage.cached_input_tokens</c> ({token}), <c>llmstrategies.validation.failures</c> ({failure}),
-/// <c>llmstrategies.repairs</c> ({repair}), <c>llmstrategies.refusals</c> ({refusal}). Every measurement carries
+/// <c>llmstrategies.repairs</c> ({repair}), <c>llmstrategies.refusals</c> ({refusal}) and, with a price table,
+/// <c>llmstrategies.usage.cost</c> (the run's model calls priced by the table, unit the table's currency, by
+/// <c>gen_ai.response.model</c>) and <c>llmstrategies.usage.unpriced</c> ({run}, runs whose model the table lacks, so
+/// a missing price is visible instead of counting as free). Every measurement carries
 /// <c>llmstrategies.strategy.name</c>; spans are named "strategy {name}" with one child per stage.
 /// </remarks>
 public sealed class StrategyTelemetry : IDisposable
@@ -24,11 +28,14 @@ public sealed class StrategyTelemetry : IDisposable
 
     private readonly Meter _meter;
     private readonly bool _ownsMeter;
+    private readonly PriceTable? _prices;
 
     /// <summary>Creates the instruments.</summary>
     /// <param name="meterFactory">Creates the meter (from DI, so that tests and hosts can collect it); <see langword="null"/> creates a meter owned by this instance.</param>
-    public StrategyTelemetry(IMeterFactory? meterFactory = null)
+    /// <param name="prices">Prices model calls for the cost metric (the experiments' table); <see langword="null"/> records no cost.</param>
+    public StrategyTelemetry(IMeterFactory? meterFactory = null, PriceTable? prices = null)
     {
+        _prices = prices;
         _meter = meterFactory?.Create(Name) ?? new Meter(Name);
         _ownsMeter = meterFactory is null;
         ActivitySource = new ActivitySource(Name);
@@ -41,6 +48,8 @@ public sealed class StrategyTelemetry : IDisposable
         ValidationFailures = _meter.CreateCounter<long>("llmstrategies.validation.failures", "{failure}", "Answers that failed output validation (each attempt).");
         Repairs = _meter.CreateCounter<long>("llmstrategies.repairs", "{repair}", "Repair calls made after invalid answers.");
         Refusals = _meter.CreateCounter<long>("llmstrategies.refusals", "{refusal}", "Requests refused by a filter.");
+        Cost = _meter.CreateHistogram<double>("llmstrategies.usage.cost", "{" + (prices?.Currency ?? "USD") + "}", "Cost of a run's model calls: token usage priced by the price table.");
+        UnpricedRuns = _meter.CreateCounter<long>("llmstrategies.usage.unpriced", "{run}", "Runs whose model has no price in the price table.");
     }
 
     internal ActivitySource ActivitySource { get; }
@@ -62,6 +71,10 @@ public sealed class StrategyTelemetry : IDisposable
     internal Counter<long> Repairs { get; }
 
     internal Counter<long> Refusals { get; }
+
+    internal Histogram<double> Cost { get; }
+
+    internal Counter<long> UnpricedRuns { get; }
 
     /// <inheritdoc/>
     public void Dispose()
@@ -119,6 +132,20 @@ public sealed class StrategyTelemetry : IDisposable
         if (result.RepairAttempts > 0)
         {
             Repairs.Add(result.RepairAttempts, strategy);
+        }
+
+        var usage = result.Usage;
+        if (_prices is not null && (usage.InputTokenCount ?? 0) + (usage.OutputTokenCount ?? 0) > 0)
+        {
+            var model = new KeyValuePair<string, object?>("gen_ai.response.model", result.ModelId);
+            if (_prices.Cost(result.ModelId, usage.InputTokenCount ?? 0, usage.CachedInputTokenCount ?? 0, usage.OutputTokenCount ?? 0) is { } cost)
+            {
+                Cost.Record((double)cost, strategy, model);
+            }
+            else
+            {
+                UnpricedRuns.Add(1, strategy, model);
+            }
         }
     }
 }

@@ -53,6 +53,33 @@ public class StrategyTelemetryTests
     }
 
     [Test]
+    public async Task WithAPriceTable_EachRunsCostIsRecorded_AndAnUnpricedModelIsCountedNotFree()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        var prices = new LlmStrategies.Experiments.PriceTable("EUR").Set("priced-model", new LlmStrategies.Experiments.ModelPrice(2m, 1m, 8m));
+        using var telemetry = new StrategyTelemetry(meters, prices);
+        using var cost = new MetricCollector<double>(meters, StrategyTelemetry.Name, "llmstrategies.usage.cost");
+        using var unpriced = new MetricCollector<long>(meters, StrategyTelemetry.Name, "llmstrategies.usage.unpriced");
+        var usage = new UsageDetails { InputTokenCount = 1_000, CachedInputTokenCount = 400, OutputTokenCount = 50 };
+
+        var priced = await new StrategyPipelineBuilder("p", new TestChatClient { GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "a")) { ModelId = "priced-model", Usage = usage }) }).UseTelemetry(telemetry).Build()
+            .RunAsync(new StrategyRequest("q"));
+        await new StrategyPipelineBuilder("u", new TestChatClient { GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "a")) { ModelId = "mystery-model", Usage = usage }) }).UseTelemetry(telemetry).Build()
+            .RunAsync(new StrategyRequest("q"));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(priced.Outcome, Is.EqualTo(StrategyOutcome.Answered));
+            // (1,000 − 400) × 2 + 400 × 1 + 50 × 8 = 2,000 per million tokens.
+            Assert.That(cost.GetMeasurementSnapshot().Single().Value, Is.EqualTo(0.002).Within(1e-12));
+            Assert.That(cost.GetMeasurementSnapshot().Single().Tags["gen_ai.response.model"], Is.EqualTo("priced-model"));
+            Assert.That(cost.Instrument!.Unit, Is.EqualTo("{EUR}"));
+            Assert.That(unpriced.GetMeasurementSnapshot().Single().Tags["llmstrategies.strategy.name"], Is.EqualTo("u"));
+        });
+    }
+
+    [Test]
     public async Task Refusals_AreCountedByFilter()
     {
         using var telemetry = new StrategyTelemetry();
