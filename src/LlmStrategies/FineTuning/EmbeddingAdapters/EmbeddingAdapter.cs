@@ -142,18 +142,25 @@ public sealed class EmbeddingAdapter
         }
     }
 
-    internal void Apply(ReadOnlySpan<float> embedding, Span<float> destination, Span<float> projection)
+    internal void Apply(ReadOnlySpan<float> embedding, Span<float> destination, Span<float> projection) =>
+        Forward(_down, _up, Dimensions, Rank, embedding, projection, destination);
+
+    /// <summary>
+    /// The adapter's forward pass, shared by <see cref="Apply"/> and training: writes A·x into
+    /// <paramref name="projection"/> and normalize(x + Bᵀ·(A·x)) into <paramref name="destination"/>, and returns the
+    /// norm of x + Bᵀ·(A·x) before normalisation (training's backward pass needs it).
+    /// </summary>
+    internal static float Forward(ReadOnlySpan<float> down, ReadOnlySpan<float> up, int dimensions, int rank, ReadOnlySpan<float> x, Span<float> projection, Span<float> destination)
     {
-        var dimensions = Dimensions;
-        for (var k = 0; k < Rank; k++)
+        for (var k = 0; k < rank; k++)
         {
-            projection[k] = TensorPrimitives.Dot(_down.AsSpan(k * dimensions, dimensions), embedding);
+            projection[k] = TensorPrimitives.Dot(down.Slice(k * dimensions, dimensions), x);
         }
 
-        embedding.CopyTo(destination);
-        for (var k = 0; k < Rank; k++)
+        x.CopyTo(destination);
+        for (var k = 0; k < rank; k++)
         {
-            TensorPrimitives.MultiplyAdd(_up.AsSpan(k * dimensions, dimensions), projection[k], destination, destination);
+            TensorPrimitives.MultiplyAdd(up.Slice(k * dimensions, dimensions), projection[k], destination, destination);
         }
 
         var norm = TensorPrimitives.Norm(destination);
@@ -161,6 +168,8 @@ public sealed class EmbeddingAdapter
         {
             TensorPrimitives.Divide(destination, norm, destination);
         }
+
+        return norm;
     }
 
     private void WriteBody(BinaryWriter writer)

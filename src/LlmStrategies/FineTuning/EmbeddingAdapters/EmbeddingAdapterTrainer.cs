@@ -194,29 +194,7 @@ public sealed class EmbeddingAdapterTrainer
         public EmbeddingAdapter Snapshot(string? modelId) => new(_d, _r, Down.ToArray(), Up.ToArray(), modelId);
 
         /// <summary>Writes f(x) into <paramref name="z"/> (and A·x into <paramref name="h"/>), returning ‖x + Bᵀh‖.</summary>
-        public float Forward(ReadOnlySpan<float> x, Span<float> h, Span<float> z)
-        {
-            ReadOnlySpan<float> down = Down;
-            ReadOnlySpan<float> up = Up;
-            for (var k = 0; k < _r; k++)
-            {
-                h[k] = TensorPrimitives.Dot(down.Slice(k * _d, _d), x);
-            }
-
-            x.CopyTo(z);
-            for (var k = 0; k < _r; k++)
-            {
-                TensorPrimitives.MultiplyAdd(up.Slice(k * _d, _d), h[k], z, z);
-            }
-
-            var norm = TensorPrimitives.Norm(z);
-            if (norm > 0)
-            {
-                TensorPrimitives.Divide(z, norm, z);
-            }
-
-            return norm;
-        }
+        public float Forward(ReadOnlySpan<float> x, Span<float> h, Span<float> z) => EmbeddingAdapter.Forward(Down, Up, _d, _r, x, h, z);
 
         /// <summary>One mini-batch: forward, InfoNCE loss, backward, Adam update. Returns the batch's mean loss.</summary>
         public double Step(EmbeddingPairSet set, ReadOnlySpan<int> batch, EmbeddingAdapterTrainingOptions options)
