@@ -14,6 +14,10 @@ public sealed record ModelPrice(decimal InputPerMillion, decimal CachedInputPerM
     public decimal Cost(long inputTokens, long cachedInputTokens, long outputTokens)
     {
         var cached = Math.Clamp(cachedInputTokens, 0, Math.Max(0, inputTokens));
-        return (((inputTokens - cached) * InputPerMillion) + (cached * CachedInputPerMillion) + (outputTokens * OutputPerMillion)) / 1_000_000m;
+        return PriceTokens(inputTokens - cached, cached, outputTokens);
     }
+
+    /// <summary>The one pricing formula: uncached input, cached input and output tokens, each at its price per million.</summary>
+    internal decimal PriceTokens(decimal uncachedInputTokens, decimal cachedInputTokens, decimal outputTokens) =>
+        ((uncachedInputTokens * InputPerMillion) + (cachedInputTokens * CachedInputPerMillion) + (outputTokens * OutputPerMillion)) / 1_000_000m;
 }

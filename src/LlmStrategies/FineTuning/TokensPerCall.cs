@@ -44,8 +44,7 @@ public sealed record TokensPerCall(double InputTokens, double OutputTokens, doub
         }
 
         Validate("this");
-        var uncached = (decimal)(InputTokens - CachedInputTokens);
-        return ((uncached * prices.InputPerMillion) + ((decimal)CachedInputTokens * prices.CachedInputPerMillion) + ((decimal)OutputTokens * prices.OutputPerMillion)) / 1_000_000m;
+        return prices.PriceTokens((decimal)(InputTokens - CachedInputTokens), (decimal)CachedInputTokens, (decimal)OutputTokens);
     }
 
     internal void Validate(string parameterName)
