@@ -192,22 +192,12 @@ public sealed class ExperimentReport
         var options = new ReportOptions { Alpha = Settings.Alpha, ConfidenceLevel = Settings.ConfidenceLevel, Resamples = Settings.Resamples, Seed = Settings.Seed };
         options.LowerIsBetter.Clear();
         options.LowerIsBetter.UnionWith(Settings.LowerIsBetter);
-        return new ExperimentReport
-        {
-            Name = Name,
-            CompletedAt = CompletedAt,
-            Dataset = Dataset,
-            Repeats = Repeats,
-            Settings = Settings,
-            Currency = prices.Currency,
-            Prices = prices.Prices.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
-            Strategies = strategies,
-            Comparisons = Comparisons,
-            Recommendation = Recommend(strategies, [.. Comparisons], Settings.PrimaryMetric, options),
-            Errors = Errors,
-            Notes = [.. Notes, "Re-costed with a new price table; per-item cost metric values keep the prices of the run."],
-            Items = Items,
-        };
+        return Copy(
+            prices.Currency,
+            prices.Prices.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            strategies,
+            Recommend(strategies, [.. Comparisons], Settings.PrimaryMetric, options),
+            [.. Notes, "Re-costed with a new price table; per-item cost metric values keep the prices of the run."]);
     }
 
     /// <summary>Returns a copy with <paramref name="notes"/> appended (for example a fine-tuning decision made from this report).</summary>
@@ -222,23 +212,26 @@ public sealed class ExperimentReport
             throw new ArgumentException("A note is empty; leave it out.", nameof(notes));
         }
 
-        return new ExperimentReport
-        {
-            Name = Name,
-            CompletedAt = CompletedAt,
-            Dataset = Dataset,
-            Repeats = Repeats,
-            Settings = Settings,
-            Currency = Currency,
-            Prices = Prices,
-            Strategies = Strategies,
-            Comparisons = Comparisons,
-            Recommendation = Recommendation,
-            Errors = Errors,
-            Notes = [.. Notes, .. added],
-            Items = Items,
-        };
+        return Copy(Currency, Prices, Strategies, Recommendation, [.. Notes, .. added]);
     }
+
+    /// <summary>A copy of this report's run, settings, comparisons, errors and items with new costs, recommendation and notes.</summary>
+    private ExperimentReport Copy(string currency, IReadOnlyDictionary<string, ModelPrice> prices, IReadOnlyList<StrategyReport> strategies, Recommendation? recommendation, IReadOnlyList<string> notes) => new()
+    {
+        Name = Name,
+        CompletedAt = CompletedAt,
+        Dataset = Dataset,
+        Repeats = Repeats,
+        Settings = Settings,
+        Currency = currency,
+        Prices = prices,
+        Strategies = strategies,
+        Comparisons = Comparisons,
+        Recommendation = recommendation,
+        Errors = Errors,
+        Notes = notes,
+        Items = Items,
+    };
 
     /// <summary>Loads a report written by <see cref="Save(string)"/>.</summary>
     /// <param name="path">The JSON file.</param>
