@@ -1,4 +1,5 @@
 using System.Buffers;
+using LlmStrategies.FewShot.Selectors;
 using LlmStrategies.VectorSearch;
 using Microsoft.Extensions.AI;
 
@@ -6,8 +7,8 @@ namespace LlmStrategies.FewShot;
 
 /// <summary>
 /// The embeddings of an example store's inputs in an exact cosine index, kept in step with the store: when the store's
-/// version changes, only new or changed inputs are embedded and removed examples are dropped. Shared by the semantic and
-/// MMR selectors.
+/// version changes, only new or changed inputs are embedded and removed examples are dropped. With the selector's
+/// validated options and leakage guard, it finds the candidates; shared by the semantic and MMR selectors.
 /// </summary>
 internal sealed class ExampleEmbeddingIndex : IDisposable
 {
@@ -18,13 +19,24 @@ internal sealed class ExampleEmbeddingIndex : IDisposable
     private Dictionary<string, FewShotExample> _examples = new(StringComparer.Ordinal);
     private long _version = -1;
 
-    public ExampleEmbeddingIndex(IExampleStore store, IEmbeddingGenerator<string, Embedding<float>> embeddings)
+    public ExampleEmbeddingIndex(IExampleStore store, IEmbeddingGenerator<string, Embedding<float>> embeddings, SemanticFewShotOptions? options)
     {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(embeddings);
+        Options = options ?? new SemanticFewShotOptions();
+        Options.Validate();
+        Guard = Options.Guard ?? new LeakageGuard();
         _store = store;
         _embeddings = embeddings;
     }
 
     public IEmbeddingGenerator<string, Embedding<float>> Embeddings => _embeddings;
+
+    /// <summary>Gets the selector's validated options.</summary>
+    public SemanticFewShotOptions Options { get; }
+
+    /// <summary>Gets the leakage guard every candidate passes.</summary>
+    public LeakageGuard Guard { get; }
 
     /// <summary>Brings the index up to date with the store and returns it with the current examples (null index when empty).</summary>
     public async Task<(FlatVectorIndex<string>? Index, Dictionary<string, FewShotExample> Examples)> CurrentAsync(CancellationToken cancellationToken)
@@ -73,16 +85,20 @@ internal sealed class ExampleEmbeddingIndex : IDisposable
         }
     }
 
-    /// <summary>Embeds the input and returns the best candidates (best first) that pass the request filter and both leakage checks.</summary>
-    public async Task<(List<(FewShotExample Example, float Score)> Candidates, FlatVectorIndex<string>? Index, float[] Query)> CandidatesAsync(
-        FewShotRequest request, int fetch, LeakageGuard guard, double nearDuplicateSimilarity, CancellationToken cancellationToken)
+    /// <summary>
+    /// Embeds the input and returns the best candidates (best first; up to <see cref="SemanticFewShotOptions.CandidateFactor"/>
+    /// × the count + 8 are considered) that pass the request filter and both leakage checks.
+    /// </summary>
+    public async Task<(List<(FewShotExample Example, float Score)> Candidates, FlatVectorIndex<string>? Index)> CandidatesAsync(
+        FewShotRequest request, CancellationToken cancellationToken)
     {
+        var fetch = (request.Count * Options.CandidateFactor) + 8;
         var (index, examples) = await CurrentAsync(cancellationToken).ConfigureAwait(false);
         var query = (await _embeddings.GenerateAsync([request.Input], cancellationToken: cancellationToken).ConfigureAwait(false))[0].Vector.ToArray();
         var candidates = new List<(FewShotExample, float)>();
         if (index is null || index.Count == 0)
         {
-            return (candidates, index, query);
+            return (candidates, index);
         }
 
         fetch = Math.Min(fetch, index.Count);
@@ -93,7 +109,7 @@ internal sealed class ExampleEmbeddingIndex : IDisposable
             for (var i = 0; i < found; i++)
             {
                 var example = examples[hits[i].Key];
-                if (hits[i].Score >= nearDuplicateSimilarity || guard.IsLeak(request.Input, example.Input)
+                if (hits[i].Score >= Options.NearDuplicateSimilarity || Guard.IsLeak(request.Input, example.Input)
                     || (request.Filter is not null && !request.Filter.Matches(example.Metadata)))
                 {
                     continue;
@@ -107,7 +123,7 @@ internal sealed class ExampleEmbeddingIndex : IDisposable
             ArrayPool<VectorSearchResult<string>>.Shared.Return(hits);
         }
 
-        return (candidates, index, query);
+        return (candidates, index);
     }
 
     public void Dispose()

@@ -13,22 +13,13 @@ namespace LlmStrategies.FewShot.Selectors;
 public sealed class MmrFewShotSelector : IFewShotSelector, IFingerprintable, IDisposable
 {
     private readonly ExampleEmbeddingIndex _index;
-    private readonly SemanticFewShotOptions _options;
-    private readonly LeakageGuard _guard;
 
     /// <summary>Creates the selector.</summary>
     /// <param name="store">The examples to pick from.</param>
     /// <param name="embeddings">Embeds example inputs and the current input.</param>
     /// <param name="options">Settings (λ in <see cref="SemanticFewShotOptions.Lambda"/>); <see langword="null"/> for the defaults.</param>
     public MmrFewShotSelector(IExampleStore store, IEmbeddingGenerator<string, Embedding<float>> embeddings, SemanticFewShotOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(embeddings);
-        _options = options ?? new SemanticFewShotOptions();
-        _options.Validate();
-        _guard = _options.Guard ?? new LeakageGuard();
-        _index = new ExampleEmbeddingIndex(store, embeddings);
-    }
+        => _index = new ExampleEmbeddingIndex(store, embeddings, options);
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<FewShotExample>> SelectAsync(FewShotRequest request, CancellationToken cancellationToken = default)
@@ -39,26 +30,26 @@ public sealed class MmrFewShotSelector : IFewShotSelector, IFingerprintable, IDi
             return [];
         }
 
-        var (candidates, index, _) = await _index.CandidatesAsync(request, (request.Count * _options.CandidateFactor) + 8, _guard, _options.NearDuplicateSimilarity, cancellationToken).ConfigureAwait(false);
+        var (candidates, index) = await _index.CandidatesAsync(request, cancellationToken).ConfigureAwait(false);
         if (index is null || candidates.Count == 0)
         {
             return [];
         }
 
         var chosen = Diversify(candidates, index, request.Count);
-        return FewShotSelection.ForPrompt(chosen, _options.Order);
+        return FewShotSelection.ForPrompt(chosen, _index.Options.Order);
     }
 
     /// <inheritdoc/>
     public void AddToFingerprint(FingerprintBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Add("order", _options.Order.ToString())
-            .Add("lambda", _options.Lambda)
-            .Add("candidate-factor", _options.CandidateFactor)
-            .Add("near-duplicate", _options.NearDuplicateSimilarity)
+        builder.Add("order", _index.Options.Order.ToString())
+            .Add("lambda", _index.Options.Lambda)
+            .Add("candidate-factor", _index.Options.CandidateFactor)
+            .Add("near-duplicate", _index.Options.NearDuplicateSimilarity)
             .Add("embedding-model", _index.Embeddings.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId)
-            .AddComponent("guard", _guard);
+            .AddComponent("guard", _index.Guard);
     }
 
     /// <inheritdoc/>
@@ -83,7 +74,7 @@ public sealed class MmrFewShotSelector : IFewShotSelector, IFingerprintable, IDi
             }
 
             var picked = MaximalMarginalRelevance.Select(
-                rows.AsSpan(0, n * dimension), dimension, relevance.AsSpan(0, n), _options.Lambda, selected.AsSpan(0, Math.Min(count, n)), scores, redundancy);
+                rows.AsSpan(0, n * dimension), dimension, relevance.AsSpan(0, n), _index.Options.Lambda, selected.AsSpan(0, Math.Min(count, n)), scores, redundancy);
             var chosen = new List<FewShotExample>(picked);
             for (var k = 0; k < picked; k++)
             {

@@ -11,22 +11,13 @@ namespace LlmStrategies.FewShot.Selectors;
 public sealed class SemanticFewShotSelector : IFewShotSelector, IFingerprintable, IDisposable
 {
     private readonly ExampleEmbeddingIndex _index;
-    private readonly SemanticFewShotOptions _options;
-    private readonly LeakageGuard _guard;
 
     /// <summary>Creates the selector.</summary>
     /// <param name="store">The examples to pick from.</param>
     /// <param name="embeddings">Embeds example inputs and the current input.</param>
     /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
     public SemanticFewShotSelector(IExampleStore store, IEmbeddingGenerator<string, Embedding<float>> embeddings, SemanticFewShotOptions? options = null)
-    {
-        ArgumentNullException.ThrowIfNull(store);
-        ArgumentNullException.ThrowIfNull(embeddings);
-        _options = options ?? new SemanticFewShotOptions();
-        _options.Validate();
-        _guard = _options.Guard ?? new LeakageGuard();
-        _index = new ExampleEmbeddingIndex(store, embeddings);
-    }
+        => _index = new ExampleEmbeddingIndex(store, embeddings, options);
 
     /// <inheritdoc/>
     public async ValueTask<IReadOnlyList<FewShotExample>> SelectAsync(FewShotRequest request, CancellationToken cancellationToken = default)
@@ -37,19 +28,19 @@ public sealed class SemanticFewShotSelector : IFewShotSelector, IFingerprintable
             return [];
         }
 
-        var (candidates, _, _) = await _index.CandidatesAsync(request, (request.Count * _options.CandidateFactor) + 8, _guard, _options.NearDuplicateSimilarity, cancellationToken).ConfigureAwait(false);
+        var (candidates, _) = await _index.CandidatesAsync(request, cancellationToken).ConfigureAwait(false);
         var chosen = candidates.Take(request.Count).Select(c => FewShotSelection.WithScore(c.Example, c.Score)).ToList();
-        return FewShotSelection.ForPrompt(chosen, _options.Order);
+        return FewShotSelection.ForPrompt(chosen, _index.Options.Order);
     }
 
     /// <inheritdoc/>
     public void AddToFingerprint(FingerprintBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Add("order", _options.Order.ToString())
-            .Add("near-duplicate", _options.NearDuplicateSimilarity)
+        builder.Add("order", _index.Options.Order.ToString())
+            .Add("near-duplicate", _index.Options.NearDuplicateSimilarity)
             .Add("embedding-model", _index.Embeddings.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId)
-            .AddComponent("guard", _guard);
+            .AddComponent("guard", _index.Guard);
     }
 
     /// <inheritdoc/>
