@@ -191,13 +191,19 @@ internal static class UnicodeNormalizationData
     public const int TableLimit = 0x{table_limit:X};
 
     /// <summary>Start of the block in <see cref="BlockValues"/> of each block of code points below <see cref="TableLimit"/>.</summary>
-    public static ReadOnlySpan<ushort> BlockIndex =>
+    public static ReadOnlySpan<ushort> BlockIndex => s_blockIndex;
+
+    // Arrays, not ReadOnlySpan properties over constant data: Debug builds would allocate a copy on every access.
+    private static readonly ushort[] s_blockIndex =
     [
 {rows(index, 16, str)}
     ];
 
     /// <summary>Record index of every code point, block by block (identical blocks shared).</summary>
-    public static ReadOnlySpan<ushort> BlockValues =>
+    public static ReadOnlySpan<ushort> BlockValues => s_blockValues;
+
+    // Arrays, not ReadOnlySpan properties over constant data: Debug builds would allocate a copy on every access.
+    private static readonly ushort[] s_blockValues =
     [
 {rows(block_values, 24, str)}
     ];
@@ -207,25 +213,37 @@ internal static class UnicodeNormalizationData
     /// 13 NFKD_QC=No; 14-18 length and 19-34 offset in <see cref="Decompositions"/> of the full canonical
     /// decomposition; 35-39 length and 40-55 offset of the full compatibility decomposition (length 0: none, or Hangul).
     /// </summary>
-    public static ReadOnlySpan<ulong> Records =>
+    public static ReadOnlySpan<ulong> Records => s_records;
+
+    // Arrays, not ReadOnlySpan properties over constant data: Debug builds would allocate a copy on every access.
+    private static readonly ulong[] s_records =
     [
 {rows(records, 8, lambda r: f"0x{r:X}")}
     ];
 
     /// <summary>The full decompositions, as UTF-16 code units.</summary>
-    public static ReadOnlySpan<ushort> Decompositions =>
+    public static ReadOnlySpan<ushort> Decompositions => s_decompositions;
+
+    // Arrays, not ReadOnlySpan properties over constant data: Debug builds would allocate a copy on every access.
+    private static readonly ushort[] s_decompositions =
     [
 {rows(pool, 16, lambda u: f"0x{u:X}")}
     ];
 
     /// <summary>Primary composites, sorted: first code point &lt;&lt; 21 | second code point.</summary>
-    public static ReadOnlySpan<ulong> CompositionKeys =>
+    public static ReadOnlySpan<ulong> CompositionKeys => s_compositionKeys;
+
+    // Arrays, not ReadOnlySpan properties over constant data: Debug builds would allocate a copy on every access.
+    private static readonly ulong[] s_compositionKeys =
     [
 {rows(keys, 8, lambda k: f"0x{k:X}")}
     ];
 
     /// <summary>The composite of each entry of <see cref="CompositionKeys"/>.</summary>
-    public static ReadOnlySpan<int> CompositionValues =>
+    public static ReadOnlySpan<int> CompositionValues => s_compositionValues;
+
+    // Arrays, not ReadOnlySpan properties over constant data: Debug builds would allocate a copy on every access.
+    private static readonly int[] s_compositionValues =
     [
 {rows((pairs[k] for k in keys), 12, lambda v: f"0x{v:X}")}
     ];

@@ -20,7 +20,10 @@ internal static class UnicodeNormalizationData
     public const int TableLimit = 0x2FA20;
 
     /// <summary>Start of the block in <see cref="BlockValues"/> of each block of code points below <see cref="TableLimit"/>.</summary>
-    public static ReadOnlySpan<ushort> BlockIndex =>
+    public static ReadOnlySpan<ushort> BlockIndex => s_blockIndex;
+
+    // Arrays, not ReadOnlySpan properties over constant data: Debug builds would allocate a copy on every access.
+    private static readonly ushort[] s_blockIndex =
     [
         0, 0, 0, 0, 0, 32, 64, 96, 128, 160, 192, 224, 0, 256, 288, 320,
         352, 384, 0, 0, 0, 416, 448, 480, 512, 544, 576, 608, 640, 672, 704, 736,
@@ -407,7 +410,10 @@ internal static class UnicodeNormalizationData
     ];
 
     /// <summary>Record index of every code point, block by block (identical blocks shared).</summary>
-    public static ReadOnlySpan<ushort> BlockValues =>
+    public static ReadOnlySpan<ushort> BlockValues => s_blockValues;
+
+    // Arrays, not ReadOnlySpan properties over constant data: Debug builds would allocate a copy on every access.
+    private static readonly ushort[] s_blockValues =
     [
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 3, 0, 0, 0, 0, 4,
@@ -942,7 +948,10 @@ internal static class UnicodeNormalizationData
     /// 13 NFKD_QC=No; 14-18 length and 19-34 offset in <see cref="Decompositions"/> of the full canonical
     /// decomposition; 35-39 length and 40-55 offset of the full compatibility decomposition (length 0: none, or Hangul).
     /// </summary>
-    public static ReadOnlySpan<ulong> Records =>
+    public static ReadOnlySpan<ulong> Records => s_records;
+
+    // Arrays, not ReadOnlySpan properties over constant data: Debug builds would allocate a copy on every access.
+    private static readonly ulong[] s_records =
     [
         0x0, 0x800002800, 0x11000002800, 0x30800002800, 0x41000002800, 0x60800002800, 0x70800002800, 0x81000002800,
         0xA0800002800, 0xB1000002800, 0xD0800002800, 0xE0800002800, 0xF1800002800, 0x121800002800, 0x151800002800, 0x181000C0B000,
@@ -1431,7 +1440,10 @@ internal static class UnicodeNormalizationData
     ];
 
     /// <summary>The full decompositions, as UTF-16 code units.</summary>
-    public static ReadOnlySpan<ushort> Decompositions =>
+    public static ReadOnlySpan<ushort> Decompositions => s_decompositions;
+
+    // Arrays, not ReadOnlySpan properties over constant data: Debug builds would allocate a copy on every access.
+    private static readonly ushort[] s_decompositions =
     [
         0x20, 0x20, 0x308, 0x61, 0x20, 0x304, 0x32, 0x33, 0x20, 0x301, 0x3BC, 0x20, 0x327, 0x31, 0x6F, 0x31,
         0x2044, 0x34, 0x31, 0x2044, 0x32, 0x33, 0x2044, 0x34, 0x41, 0x300, 0x41, 0x301, 0x41, 0x302, 0x41, 0x303,
@@ -1867,7 +1879,10 @@ internal static class UnicodeNormalizationData
     ];
 
     /// <summary>Primary composites, sorted: first code point &lt;&lt; 21 | second code point.</summary>
-    public static ReadOnlySpan<ulong> CompositionKeys =>
+    public static ReadOnlySpan<ulong> CompositionKeys => s_compositionKeys;
+
+    // Arrays, not ReadOnlySpan properties over constant data: Debug builds would allocate a copy on every access.
+    private static readonly ulong[] s_compositionKeys =
     [
         0x7800338, 0x7A00338, 0x7C00338, 0x8200300, 0x8200301, 0x8200302, 0x8200303, 0x8200304,
         0x8200306, 0x8200307, 0x8200308, 0x8200309, 0x820030A, 0x820030C, 0x820030F, 0x8200311,
@@ -1990,7 +2005,10 @@ internal static class UnicodeNormalizationData
     ];
 
     /// <summary>The composite of each entry of <see cref="CompositionKeys"/>.</summary>
-    public static ReadOnlySpan<int> CompositionValues =>
+    public static ReadOnlySpan<int> CompositionValues => s_compositionValues;
+
+    // Arrays, not ReadOnlySpan properties over constant data: Debug builds would allocate a copy on every access.
+    private static readonly int[] s_compositionValues =
     [
         0x226E, 0x2260, 0x226F, 0xC0, 0xC1, 0xC2, 0xC3, 0x100, 0x102, 0x226, 0xC4, 0x1EA2,
         0xC5, 0x1CD, 0x200, 0x202, 0x1EA0, 0x1E00, 0x104, 0x1E02, 0x1E04, 0x1E06, 0x106, 0x108,

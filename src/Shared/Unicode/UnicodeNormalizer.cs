@@ -49,6 +49,9 @@ internal static class UnicodeNormalizer
     private const int NCount = VCount * TCount;
     private const int SCount = LCount * NCount;
 
+    /// <summary>U+0000..U+009F: class 0, quick check Yes in every form, and never composing with a preceding character.</summary>
+    private static readonly SearchValues<char> s_alwaysStable = CreateAlwaysStable();
+
     private const int Yes = 0;
     private const int Maybe = 1;
     private const int No = 2;
@@ -159,6 +162,17 @@ internal static class UnicodeNormalizer
         return TryNormalizeFrom(source, start, destination, flags, out charsWritten);
     }
 
+    private static SearchValues<char> CreateAlwaysStable()
+    {
+        Span<char> range = stackalloc char[0xA0];
+        for (var c = 0; c < range.Length; c++)
+        {
+            range[c] = (char)c;
+        }
+
+        return SearchValues.Create(range);
+    }
+
     private static int InitialCapacity(int length) => length <= (Array.MaxLength - 16) / 2 ? length + (length / 2) + 16 : Array.MaxLength;
 
     private static ReadOnlySpan<char> NormalizeFrom(ReadOnlySpan<char> text, int start, ref char[] buffer, Flags flags)
@@ -251,8 +265,8 @@ internal static class UnicodeNormalizer
     /// </summary>
     private static int QuickCheck(ReadOnlySpan<char> text, Flags flags, out int start)
     {
-        // U+0000..U+009F are class 0, quick check Yes in every form, and never compose with a preceding character.
-        var first = text.IndexOfAnyExceptInRange('\0', '\u009F');
+        // Vectorised skip over U+0000..U+009F. (MemoryExtensions.IndexOfAnyExceptInRange allocated on .NET 10.0.12.)
+        var first = text.IndexOfAnyExcept(s_alwaysStable);
         start = 0;
         if (first < 0)
         {
