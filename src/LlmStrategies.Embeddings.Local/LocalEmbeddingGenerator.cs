@@ -1,4 +1,5 @@
 using LlmStrategies.Embeddings.Local.Model;
+using LlmStrategies.Text.Unicode;
 using Microsoft.Extensions.AI;
 
 namespace LlmStrategies.Embeddings.Local;
@@ -18,6 +19,17 @@ public sealed unsafe class LocalEmbeddingGenerator : IEmbeddingGenerator<string,
 {
     /// <summary>The model id reported in metadata and on every embedding.</summary>
     public const string ModelId = "universal-sentence-encoder-lite";
+
+    /// <summary>
+    /// Identifies the tokenisation, including the Unicode normalisation it applies (NFKC over this library's own Unicode
+    /// 15.0.0 tables, the same in every globalization mode): record it next to stored vectors, since a different value
+    /// can tokenise some texts differently. Also in <see cref="GeneratedEmbeddings{TEmbedding}"/>.AdditionalProperties
+    /// under <see cref="TokenizerIdPropertyName"/>.
+    /// </summary>
+    public const string TokenizerId = "use-lite-sentencepiece/" + UnicodeNormalizer.NfkcIdentifier;
+
+    /// <summary>The key of <see cref="TokenizerId"/> in the additional properties of every result: <c>tokenizer</c>.</summary>
+    public const string TokenizerIdPropertyName = "tokenizer";
 
     /// <summary>Length of every embedding vector.</summary>
     public const int Dimensions = UseLiteEncoder.OutputWidth;
@@ -77,6 +89,7 @@ public sealed unsafe class LocalEmbeddingGenerator : IEmbeddingGenerator<string,
         var result = new GeneratedEmbeddings<Embedding<float>>(texts.Length)
         {
             Usage = new UsageDetails { InputTokenCount = tokens, TotalTokenCount = tokens },
+            AdditionalProperties = new() { [TokenizerIdPropertyName] = TokenizerId },
         };
         for (var i = 0; i < texts.Length; i++)
         {
