@@ -53,7 +53,7 @@ public sealed unsafe class LocalEmbeddingGenerator : IEmbeddingGenerator<string,
 
     /// <summary>
     /// Loads and verifies the model, downloading it first when it is missing and <see cref="LocalEmbeddingOptions.AutoDownload"/>
-    /// allows (about 24 MiB, once per model directory; this constructor blocks until it is installed).
+    /// allows (about 25 MiB, once per model directory; this constructor blocks until it is installed).
     /// </summary>
     /// <param name="options">Where the model is, whether and from where to download it, and how many threads a call may use.</param>
     /// <exception cref="LocalEmbeddingModelException">

