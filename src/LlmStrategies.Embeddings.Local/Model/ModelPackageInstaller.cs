@@ -38,12 +38,13 @@ internal sealed class ModelPackageInstaller
     }
 
     /// <summary>
-    /// Makes sure <paramref name="directory"/> holds the model, downloading it when it is missing and
-    /// <see cref="LocalEmbeddingOptions.AutoDownload"/> allows. A directory that holds a wrong or partial copy is replaced.
+    /// Downloads the model into <paramref name="directory"/> when a required file is missing there and
+    /// <see cref="LocalEmbeddingOptions.AutoDownload"/> allows (a partial copy is replaced). When every file is present
+    /// nothing is hashed here: the loader verifies each SHA-256 anyway and names a modified file.
     /// </summary>
     public static void InstallIfMissing(string directory, LocalEmbeddingOptions options)
     {
-        if (!IsAutoDownloadEnabled(options) || IsInstalled(directory, ModelFiles.Package))
+        if (!IsAutoDownloadEnabled(options) || ModelFiles.Package.Files.All(file => file.Sha256 is null || File.Exists(Path.Combine(directory, file.Name))))
         {
             return;
         }
