@@ -265,7 +265,8 @@ internal static class UnicodeNormalizer
     /// </summary>
     private static int QuickCheck(ReadOnlySpan<char> text, Flags flags, out int start)
     {
-        // Vectorised skip over U+0000..U+009F. (MemoryExtensions.IndexOfAnyExceptInRange allocated on .NET 10.0.12.)
+        // Vectorised skip over U+0000..U+009F. (SearchValues: span.IndexOfAnyExceptInRange(char, char) measured 96 B
+        // allocated per call on .NET 10.0.12 here.)
         var first = text.IndexOfAnyExcept(s_alwaysStable);
         start = 0;
         if (first < 0)
