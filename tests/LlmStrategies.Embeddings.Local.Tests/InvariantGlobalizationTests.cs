@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Numerics.Tensors;
+using LlmStrategies.Testing;
 using System.Text;
 using LlmStrategies.Embeddings.Local.Tokenization;
 
@@ -12,16 +12,13 @@ namespace LlmStrategies.Embeddings.Local.Tests;
 /// </summary>
 public sealed class InvariantGlobalizationTests
 {
-    /// <summary>Set in the child run: the tests there also check that ICU really is off.</summary>
-    private const string ChildRunVariable = "LLMSTRATEGIES_TEST_EXPECT_INVARIANT_GLOBALIZATION";
-
     private const string Ligatures = "The \uFB01rst \uFB02ow of e\uFB03cient o\uFB00ers";
     private const string Plain = "The first flow of efficient offers";
 
     [Test]
     public async Task Embeddings_AreTheSameInEveryGlobalizationMode()
     {
-        if (Environment.GetEnvironmentVariable(ChildRunVariable) == "1")
+        if (InvariantGlobalizationRun.IsChildRun)
         {
             Assert.That(Ligatures.Normalize(NormalizationForm.FormKC), Is.EqualTo(Ligatures), "the child run must be in invariant mode (string.Normalize a no-op)");
         }
@@ -45,47 +42,15 @@ public sealed class InvariantGlobalizationTests
     [Test]
     public void Tests_PassInInvariantGlobalizationMode()
     {
-        if (Environment.GetEnvironmentVariable(ChildRunVariable) == "1")
+        if (InvariantGlobalizationRun.IsChildRun)
         {
             Assert.Pass("This is the child run.");
         }
 
-        var testAssembly = typeof(InvariantGlobalizationTests).Assembly.Location;
-        var results = Directory.CreateTempSubdirectory("llmstrategies-invariant-");
-        try
-        {
-            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var argument in new[]
-            {
-                "test", testAssembly, "--results-directory", results.FullName,
-                "--filter", "FullyQualifiedName~InvariantGlobalizationTests.Embeddings_|FullyQualifiedName~Unicode.UnicodeNormalizerTests",
-            })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            start.Environment["DOTNET_SYSTEM_GLOBALIZATION_INVARIANT"] = "1";
-            start.Environment[ChildRunVariable] = "1";
-            start.Environment[LocalEmbeddingOptions.ModelDirectoryEnvironmentVariable] = TestModel.Directory;
-            using var process = Process.Start(start)!;
-            var error = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            var log = output + error.GetAwaiter().GetResult();
-
-            Assert.That(process.ExitCode, Is.Zero, log);
-            Assert.That(log, Does.Contain("Failed:     0").And.Not.Contain("Passed:     0"), log);
-            TestContext.Out.WriteLine(log);
-        }
-        finally
-        {
-            results.Delete(recursive: true);
-        }
+        InvariantGlobalizationRun.AssertPasses(
+            typeof(InvariantGlobalizationTests).Assembly,
+            "FullyQualifiedName~InvariantGlobalizationTests.Embeddings_|FullyQualifiedName~Unicode.UnicodeNormalizerTests",
+            new Dictionary<string, string> { [LocalEmbeddingOptions.ModelDirectoryEnvironmentVariable] = TestModel.Directory });
     }
 
     private static int[] Encode(SentencePieceTokenizer tokenizer, TokenizerScratch scratch, string text)

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
+using LlmStrategies.Text.Unicode;
 
 namespace LlmStrategies.Text;
 
@@ -26,7 +27,7 @@ internal static class TextTerms
     {
         var terms = new List<string>();
         var word = new StringBuilder();
-        foreach (var c in text.Normalize(NormalizationForm.FormKC))
+        foreach (var c in UnicodeNormalizer.NormalizeNfkc(text))
         {
             if (char.IsLetterOrDigit(c))
             {
@@ -50,7 +51,7 @@ internal static class TextTerms
     {
         var result = new StringBuilder(text.Length);
         var space = true;
-        foreach (var c in text.Normalize(NormalizationForm.FormKC))
+        foreach (var c in UnicodeNormalizer.NormalizeNfkc(text))
         {
             if (char.IsLetterOrDigit(c))
             {
