@@ -18,6 +18,12 @@ namespace LlmStrategies.VectorSearch;
 public abstract unsafe class VectorIndex<TKey> : IVectorIndex<TKey>
     where TKey : notnull
 {
+    /// <summary>The largest supported dimension (rows of 4 MiB); embedding models use 256 to 4,096.</summary>
+    internal const int MaxDimension = 1 << 20;
+
+    /// <summary><see cref="MaxDimension"/> as written in messages.</summary>
+    internal const string MaxDimensionText = "1,048,576";
+
     private const int StackLimit = 1024;
     private const int MinimumCompaction = 64;
 
@@ -40,7 +46,11 @@ public abstract unsafe class VectorIndex<TKey> : IVectorIndex<TKey>
 
     private protected VectorIndex(int dimension, VectorMetric metric, IEqualityComparer<TKey>? keyComparer, int initialCapacity)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
+        if (dimension is < 1 or > MaxDimension)
+        {
+            throw new ArgumentOutOfRangeException(nameof(dimension), dimension, $"The dimension must be between 1 and {MaxDimensionText}; embedding models use 256 to 4,096.");
+        }
+
         if (metric is not (VectorMetric.DotProduct or VectorMetric.Cosine or VectorMetric.Euclidean))
         {
             throw new ArgumentOutOfRangeException(nameof(metric), metric, "Use VectorMetric.DotProduct, Cosine or Euclidean.");

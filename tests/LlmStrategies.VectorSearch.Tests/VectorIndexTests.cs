@@ -240,6 +240,16 @@ public sealed class VectorIndexTests(string kind)
         Assert.Throws<ArgumentException>(() => index.SearchBatch(new float[8], 2, new VectorSearchResult<int>[3], new int[2]));
     }
 
+    [TestCase(0)]
+    [TestCase(1_048_577)]
+    [TestCase(int.MaxValue)]
+    public void A_dimension_outside_the_supported_range_is_rejected_naming_the_limit(int dimension)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => TestData.Create(kind, dimension, VectorMetric.Cosine).Dispose());
+        Assert.That(error!.ParamName, Is.EqualTo("dimension"));
+        Assert.That(error.Message, Does.Contain("1,048,576"));
+    }
+
     [Test]
     public void Empty_index_and_k_beyond_count_return_what_exists()
     {

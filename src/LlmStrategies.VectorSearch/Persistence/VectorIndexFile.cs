@@ -234,6 +234,11 @@ public static class VectorIndexFile
             BinaryPrimitives.ReadInt64LittleEndian(header[24..]),
             BinaryPrimitives.ReadInt64LittleEndian(header[32..]),
             BinaryPrimitives.ReadUInt32LittleEndian(header[40..]));
+        if (result.Dimension is < 1 or > VectorIndex<int>.MaxDimension)
+        {
+            throw new VectorIndexFormatException(path, $"the header declares dimension {result.Dimension}; the supported range is 1 to {VectorIndex<int>.MaxDimensionText}. The file is corrupt or was not written by this library; rebuild the index.", 12);
+        }
+
         if (result.Kind is not (IndexKind.Flat or IndexKind.Quantized or IndexKind.Hnsw) || result.Metric is not (VectorMetric.DotProduct or VectorMetric.Cosine or VectorMetric.Euclidean)
             || result.Dimension < 1 || result.Count < 0 || result.Count > int.MaxValue || result.LiveCount < 0 || result.LiveCount > result.Count || result.PayloadLength < 0)
         {
@@ -318,6 +323,11 @@ public static class VectorIndexFile
                     throw new InvalidDataException("the HNSW entry point or top level is out of range");
                 }
 
+                if (count > 0 && hnsw.Entry < 0)
+                {
+                    throw new VectorIndexFormatException(path, $"its HNSW graph has {count} nodes but no entry point (-1), so every search would return nothing. The file passed its checksum, so it was written by other software or edited; rebuild the index.", stream.Position - 8);
+                }
+
                 break;
         }
 
@@ -397,6 +407,11 @@ public static class VectorIndexFile
             }
 
             ValidateLinks(graph, count);
+            if (hnsw.Entry >= 0 && graph.LevelOf(hnsw.Entry) != hnsw.MaxLevel)
+            {
+                throw new VectorIndexFormatException(path, $"its HNSW entry point {hnsw.Entry} is on layer {graph.LevelOf(hnsw.Entry)}, but the header of the graph names layer {hnsw.MaxLevel} as the top layer. The file was written by other software or edited; rebuild the index.", stream.Position);
+            }
+
             graphIndex.RestoreGraph(graph, hnsw.Entry, hnsw.MaxLevel);
         }
 

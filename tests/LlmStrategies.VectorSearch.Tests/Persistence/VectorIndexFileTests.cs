@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using LlmStrategies.VectorSearch.Persistence;
+
 namespace LlmStrategies.VectorSearch.Tests.Persistence;
 
 public sealed class VectorIndexFileTests
@@ -187,6 +190,50 @@ public sealed class VectorIndexFileTests
         var error = Assert.Throws<VectorIndexFormatException>(() => VectorIndexFile.Load<int>(path));
         Assert.That(error!.Message, Does.Contain("checksum"));
         Assert.That(error.FilePath, Is.EqualTo(path));
+    }
+
+    [Test]
+    public void A_graph_with_nodes_but_no_entry_point_is_rejected_naming_the_file()
+    {
+        // A file written by foreign software (or edited) with the entry point set to -1 and valid checksums: it used to
+        // load, and then every search returned nothing.
+        var path = SaveSample("hnsw");
+        RewriteWithValidChecksums(path, bytes => BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(HnswEntryOffset), -1));
+        var error = Assert.Throws<VectorIndexFormatException>(() => VectorIndexFile.Load<int>(path).Dispose());
+        Assert.That(error!.Message, Does.Contain(path).And.Contain("entry point").And.Contain("rebuild"));
+        Assert.That(error.FilePath, Is.EqualTo(path));
+    }
+
+    [Test]
+    public void An_entry_point_below_the_top_layer_is_rejected()
+    {
+        var path = SaveSample("hnsw");
+        RewriteWithValidChecksums(path, bytes => BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(HnswEntryOffset + 4), 7));
+        var error = Assert.Throws<VectorIndexFormatException>(() => VectorIndexFile.Load<int>(path).Dispose());
+        Assert.That(error!.Message, Does.Contain(path).And.Contain("top layer"));
+    }
+
+    [Test]
+    public void A_dimension_beyond_the_limit_is_rejected_naming_the_limit()
+    {
+        var path = SaveSample("flat");
+        RewriteWithValidChecksums(path, bytes => BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(12), int.MaxValue));
+        var error = Assert.Throws<VectorIndexFormatException>(() => VectorIndexFile.Load<int>(path).Dispose());
+        Assert.That(error!.Message, Does.Contain(path).And.Contain("2147483647").And.Contain("1,048,576"));
+        Assert.That(error.InnerException, Is.Not.InstanceOf<OverflowException>());
+    }
+
+    /// <summary>Offset of the HNSW entry point in a file whose keys use the "int32" codec: header, codec name, M, efC, efSearch, seed.</summary>
+    private const int HnswEntryOffset = 64 + 1 + 5 + 4 + 4 + 4 + 8;
+
+    /// <summary>Applies <paramref name="edit"/> to the file bytes and recomputes both checksums, as a foreign writer would.</summary>
+    private static void RewriteWithValidChecksums(string path, Action<byte[]> edit)
+    {
+        var bytes = File.ReadAllBytes(path);
+        edit(bytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(40), Crc32C.Compute(bytes.AsSpan(64)));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(60), Crc32C.Compute(bytes.AsSpan(0, 60)));
+        File.WriteAllBytes(path, bytes);
     }
 
     private string SaveSample(string kind)
