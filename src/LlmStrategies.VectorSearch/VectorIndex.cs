@@ -201,7 +201,17 @@ public abstract unsafe class VectorIndex<TKey> : IVectorIndex<TKey>
             return false;
         }
 
-        snapshot.Rows.RowSpan(slot).CopyTo(destination);
+        var mapping = snapshot.Rows.Mapping;
+        mapping?.AddReader();
+        try
+        {
+            snapshot.Rows.RowSpan(slot).CopyTo(destination);
+        }
+        finally
+        {
+            mapping?.RemoveReader();
+        }
+
         return true;
     }
 
@@ -250,6 +260,8 @@ public abstract unsafe class VectorIndex<TKey> : IVectorIndex<TKey>
         var unaligned = Dimension <= StackLimit ? stackalloc float[padded] : (rentedQuery = ArrayPool<float>.Shared.Rent(padded)).AsSpan(0, padded);
         var scores = k <= StackLimit ? stackalloc float[k] : (rentedScores = ArrayPool<float>.Shared.Rent(k)).AsSpan(0, k);
         var slots = k <= StackLimit ? stackalloc int[k] : (rentedSlots = ArrayPool<int>.Shared.Rent(k)).AsSpan(0, k);
+        var mapping = snapshot.Rows.Mapping;
+        mapping?.AddReader();
         try
         {
             int found;
@@ -270,6 +282,7 @@ public abstract unsafe class VectorIndex<TKey> : IVectorIndex<TKey>
         }
         finally
         {
+            mapping?.RemoveReader();
             ReturnRented(rentedQuery, rentedScores, rentedSlots);
         }
     }
@@ -319,6 +332,8 @@ public abstract unsafe class VectorIndex<TKey> : IVectorIndex<TKey>
         var scores = ArrayPool<float>.Shared.Rent(total);
         var slots = ArrayPool<int>.Shared.Rent(total);
         var found = ArrayPool<int>.Shared.Rent(nq);
+        var mapping = snapshot.Rows.Mapping;
+        mapping?.AddReader();
         try
         {
             fixed (float* start = prepared)
@@ -349,6 +364,7 @@ public abstract unsafe class VectorIndex<TKey> : IVectorIndex<TKey>
         }
         finally
         {
+            mapping?.RemoveReader();
             ArrayPool<float>.Shared.Return(prepared);
             ArrayPool<float>.Shared.Return(scores);
             ArrayPool<int>.Shared.Return(slots);
@@ -356,7 +372,11 @@ public abstract unsafe class VectorIndex<TKey> : IVectorIndex<TKey>
         }
     }
 
-    /// <summary>Releases the memory mapping of an index loaded with memory mapping. Call it only when no search is running.</summary>
+    /// <summary>
+    /// Releases the memory mapping of an index loaded with memory mapping. Searches already running finish on the mapped
+    /// memory (it is unmapped when the last one leaves); searches and writes started afterwards throw
+    /// <see cref="ObjectDisposedException"/>.
+    /// </summary>
     public void Dispose()
     {
         Dispose(true);

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using LlmStrategies.VectorSearch.Persistence;
 
 namespace LlmStrategies.VectorSearch.Tests.Persistence;
@@ -221,6 +222,93 @@ public sealed class VectorIndexFileTests
         var error = Assert.Throws<VectorIndexFormatException>(() => VectorIndexFile.Load<int>(path).Dispose());
         Assert.That(error!.Message, Does.Contain(path).And.Contain("2147483647").And.Contain("1,048,576"));
         Assert.That(error.InnerException, Is.Not.InstanceOf<OverflowException>());
+    }
+
+    [Test]
+    public void Disposing_a_memory_mapped_index_while_searches_run_never_unmaps_memory_they_read()
+    {
+        // Searches in flight keep the mapping alive; searches that start after Dispose fail with ObjectDisposedException.
+        // Before readers were tracked, Dispose unmapped the rows under a running scan and the process died with SIGSEGV.
+        const int d = 64;
+        var path = Path.Combine(_folder, "large.lsv");
+        using (var source = new FlatVectorIndex<int>(d, VectorMetric.DotProduct, initialCapacity: 40_000))
+        {
+            TestData.AddAll(source, TestData.Random(3, 40_000, d), d);
+            VectorIndexFile.Save(source, path);
+        }
+
+        var query = TestData.Random(4, 1, d);
+        for (var round = 0; round < 10; round++)
+        {
+            var index = VectorIndexFile.Load<int>(path, new VectorIndexLoadOptions { MemoryMap = true });
+            var started = new CountdownEvent(2);
+            var completed = 0;
+            var unexpected = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+            var readers = Enumerable.Range(0, 2).Select(r => Task.Factory.StartNew(() =>
+            {
+                var results = new VectorSearchResult<int>[10];
+                var counts = new int[4];
+                var batch = new VectorSearchResult<int>[40];
+                var queries = TestData.Random(10 + r, 4, d);
+                started.Signal();
+                try
+                {
+                    while (true)
+                    {
+                        Assert.That(index.SearchInto(query, results), Is.EqualTo(10));
+                        index.SearchBatch(queries, 10, batch, counts, maxDegreeOfParallelism: 2);
+                        Interlocked.Increment(ref completed);
+                    }
+                }
+                catch (ObjectDisposedException)
+                {
+                    // expected once Dispose has run
+                }
+                catch (Exception ex)
+                {
+                    unexpected.Enqueue(ex);
+                }
+            }, TaskCreationOptions.LongRunning)).ToArray();
+
+            started.Wait();
+            SpinWait.SpinUntil(() => Volatile.Read(ref completed) > 0, TimeSpan.FromSeconds(30));
+            index.Dispose();
+            Assert.That(Task.WaitAll(readers, TimeSpan.FromSeconds(60)), Is.True);
+            Assert.That(unexpected, Is.Empty, string.Join("\n", unexpected));
+        }
+    }
+
+    [Test]
+    public void An_undisposed_memory_mapped_index_releases_its_mapping_once_collected()
+    {
+        Assume.That(File.Exists("/proc/self/maps"), "needs /proc/self/maps (Linux) to see which files are mapped");
+        var path = SaveSample("flat");
+        LoadMappedAndForget(path);
+        Assert.That(IsMapped(path), Is.False, "an index that is never disposed must not keep its file mapped after collection");
+
+        var index = VectorIndexFile.Load<int>(path, new VectorIndexLoadOptions { MemoryMap = true });
+        Assert.That(IsMapped(path), Is.True, "the check above can only pass because the mapping went away");
+        index.Dispose();
+        Assert.That(IsMapped(path), Is.False);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LoadMappedAndForget(string path)
+    {
+        var index = VectorIndexFile.Load<int>(path, new VectorIndexLoadOptions { MemoryMap = true });
+        Assert.That(IsMapped(path), Is.True);
+        Assert.That(index.Search(TestData.Random(1, 1, D), 3, null), Has.Length.EqualTo(3));
+    }
+
+    private static bool IsMapped(string path)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        return File.ReadAllText("/proc/self/maps").Contains(path, StringComparison.Ordinal);
     }
 
     /// <summary>Offset of the HNSW entry point in a file whose keys use the "int32" codec: header, codec name, M, efC, efSearch, seed.</summary>
