@@ -468,6 +468,12 @@ public abstract unsafe class VectorIndex<TKey> : IVectorIndex<TKey>
     /// <summary>Returns the kind-specific state to publish with the next snapshot.</summary>
     private protected abstract object? CaptureExtension();
 
+    /// <summary>Writer side (under the write lock): whether any slot in use is removed.</summary>
+    private protected bool HasRemovedRows => _live != _count;
+
+    /// <summary>Writer side (under the write lock): whether <paramref name="slot"/> is removed.</summary>
+    private protected bool IsRemovedForWriter(int slot) => (_deleted[slot >> 6] & (1UL << slot)) != 0;
+
     /// <summary>Scores one prepared query against one stored row with this index's metric.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private protected float Score(float* query, float* row) =>

@@ -351,7 +351,10 @@ public sealed unsafe class HnswVectorIndex<TKey> : VectorIndex<TKey>
 
     /// <summary>
     /// The HNSW neighbour heuristic: walking candidates best-first, keep one only if it is closer to the base than to
-    /// every neighbour already kept, which spreads links across directions. Fewer than <paramref name="max"/> candidates are kept as they are.
+    /// every neighbour already kept, which spreads links across directions. Fewer than <paramref name="max"/> candidates
+    /// are kept as they are. Removed nodes (kept for routing) are considered only after every live candidate, so they
+    /// give up their link slots as lists are re-selected; otherwise the removed copies an upsert leaves behind win the
+    /// slots (equal scores, older ids first) and the live copy loses its incoming links.
     /// </summary>
     private int SelectNeighbors(FloatRowBuffer rows, float[] scores, int[] ids, int count, int max, int[] selected)
     {
@@ -362,23 +365,32 @@ public sealed unsafe class HnswVectorIndex<TKey> : VectorIndex<TKey>
         }
 
         var kept = 0;
-        for (var i = 0; i < count && kept < max; i++)
+        var passes = HasRemovedRows ? 2 : 1;
+        for (var pass = 0; pass < passes && kept < max; pass++)
         {
-            var candidate = ids[i];
-            var row = rows.Row(candidate);
-            var good = true;
-            for (var j = 0; j < kept; j++)
+            for (var i = 0; i < count && kept < max; i++)
             {
-                if (Score(row, rows.Row(selected[j])) > scores[i])
+                var candidate = ids[i];
+                if (passes == 2 && IsRemovedForWriter(candidate) != (pass == 1))
                 {
-                    good = false;
-                    break;
+                    continue;
                 }
-            }
 
-            if (good)
-            {
-                selected[kept++] = candidate;
+                var row = rows.Row(candidate);
+                var good = true;
+                for (var j = 0; j < kept; j++)
+                {
+                    if (Score(row, rows.Row(selected[j])) > scores[i])
+                    {
+                        good = false;
+                        break;
+                    }
+                }
+
+                if (good)
+                {
+                    selected[kept++] = candidate;
+                }
             }
         }
 

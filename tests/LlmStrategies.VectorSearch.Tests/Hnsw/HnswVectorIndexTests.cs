@@ -26,6 +26,31 @@ public sealed class HnswVectorIndexTests
     }
 
     [Test]
+    public void A_key_upserted_many_times_with_the_same_vector_stays_findable()
+    {
+        // Each upsert leaves a removed copy of the vector in the graph (it keeps routing). Removed copies used to win the
+        // neighbour slots of the new copy's neighbours (equal scores, older ids first), so the live copy lost every
+        // incoming link and searches stopped finding it.
+        var data = TestData.Clustered(21, 2000, D, 20);
+        var vector = TestData.Random(22, 1, D, 3f);
+        using var index = new HnswVectorIndex<int>(D, VectorMetric.Cosine, new HnswOptions { M = 8, EfConstruction = 64, EfSearch = 64 });
+        TestData.AddAll(index, data, D);
+        index.Add(-1, vector);
+        var lost = new List<int>();
+        for (var i = 0; i < 200; i++)
+        {
+            index.Upsert(-1, vector);
+            if (index.Search(vector, 1) is not [{ Key: -1 }])
+            {
+                lost.Add(i);
+            }
+        }
+
+        Assert.That(lost, Is.Empty, $"the key was not found after upserts {string.Join(", ", lost.Take(10))}");
+        Assert.That(index.Count, Is.EqualTo(2001));
+    }
+
+    [Test]
     public void Layers_follow_the_geometric_distribution()
     {
         using var index = new HnswVectorIndex<int>(4, options: new HnswOptions { M = 16 });
