@@ -163,8 +163,9 @@ for m in (4, 10):
     int8.append(cand)
     speedups = [num(r"speed-up per alternating pass median ([\d.]+)", t) for t in texts]
     recall = num(r"recall@10 ([\d.]+)", texts[0])
+    flat_qps = med([num(r"int8-float32.*QPS median ([\d.]+)", t) for t in texts])
     rows.append((f"int8 + float32 re-scoring, {cand} candidates (multiplier {m}), 1 thread; recall@10 {recall:.4f}",
-                 f"{fmt(med([qps(t) for t in texts]))} QPS", f"float32 flat {fmt(med([num(r'int8-float32.*QPS median ([\\d.]+)', t) for t in texts]))} QPS",
+                 f"{fmt(med([qps(t) for t in texts]))} QPS", f"float32 flat {fmt(flat_qps)} QPS",
                  ratio_cell([s for s in speedups if s]), "—"))
 if len(int8) != len(set(int8)):
     raise SystemExit(f"two int8 configurations kept the same number of candidates ({int8}): they are the same setting")
@@ -177,7 +178,16 @@ lines += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows]
 lines += ["", "Ratios above 1 favour LlmStrategies (for build time and memory the ratio is the reference's figure over ours).", ""]
 
 disturbed = sorted(os.path.basename(p) for p in glob.glob(os.path.join(out, "*.disturbed-*.log")))
-lines += ["## Reruns", "", ("Runs rerun because they looked disturbed: " + ", ".join(f"`{d}`" for d in disturbed)) if disturbed else "No run was disturbed.", ""]
+still = []
+for path in sorted(glob.glob(os.path.join(out, "r*-*.log"))):
+    if ".disturbed-" in path:
+        continue
+    busy = num(r"\(([\d.]+)% of the machine\)", open(path).read())
+    if busy is not None and busy > 5:
+        still.append(f"`{os.path.basename(path)[:-4]}` ({busy:.0f}%)")
+lines += ["## Reruns", "", ("Runs rerun because other processes used more than 5% of the machine meanwhile (or a multi-thread reference was not 1.3× its one-thread figure): "
+          + ", ".join(f"`{d}`" for d in disturbed)) if disturbed else "No run was rerun.", ""]
+lines += [("Runs kept although still disturbed after three reruns (their rounds' ratios are less reliable): " + ", ".join(still)) if still else "Every run kept was undisturbed (other processes used at most 5% of the machine).", ""]
 
 lines += ["## Raw output, round by round", ""]
 for path in sorted(glob.glob(os.path.join(out, "r*-*.log"))):
