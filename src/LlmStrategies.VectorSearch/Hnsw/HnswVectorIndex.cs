@@ -464,6 +464,16 @@ public sealed unsafe class HnswVectorIndex<TKey> : VectorIndex<TKey>
                 }
 
                 context.PopCandidate();
+                if (level == 0 && context.CandidateCount > 0 && Sse.IsSupported)
+                {
+                    // The link list of the next candidate lives apart from its vector (hnswlib stores them together): start
+                    // loading it now, so it is in cache once this node's neighbours are scored.
+                    var next = (byte*)graph.Level0Links(context.CandidateIds[0]);
+                    Sse.Prefetch0(next);
+                    Sse.Prefetch0(next + 64);
+                    Sse.Prefetch0(next + (graph.Stride0 * sizeof(int)) - 1);
+                }
+
                 var n = ReadLinks(graph, candidate, level, links, locked);
                 var m = 0;
                 for (var i = 0; i < n; i++)
