@@ -11,9 +11,12 @@
 #   flat     read bandwidth; flat single query (1 thread); flat batch of 1,000 (1 thread and all threads), 100k x 384
 #   int8     int8 + float32 re-scoring vs float32 flat, two distinct candidate counts (multiplier 4 -> 42, 10 -> 100)
 #   hnsw     HNSW M16 efC200 on 100k: build with 1 and all threads, memory per vector, search 1 thread and all threads
-#   million  1M x 384 (opt-in, ~1 h on 2 cores): flat batch with all threads; HNSW build with all threads, search
+#   million  1M x 384 (opt-in, ~1 h on 2 cores): million-flat (flat batch with all threads) and million-hnsw (one HNSW
+#            build each with all threads, then search), also runnable alone
 # Env:  VECTOR_BENCH_THREADS   "all threads" (default: nproc)
 #       VECTOR_BENCH_ROUNDS    alternating rounds per measurement (default 3)
+#       VECTOR_BENCH_BUILD_ROUNDS  rounds of the HNSW 100k builds (default: VECTOR_BENCH_ROUNDS)
+#       VECTOR_BENCH_INT8_ROUNDS   rounds of the int8 runs (default: VECTOR_BENCH_ROUNDS; each run alternates its passes)
 #       VECTOR_BENCH_DATA      100k dataset folder (default artifacts/vector-data; generated when missing)
 #       VECTOR_BENCH_DATA_1M   1M dataset folder (default artifacts/vector-data-1m; generated when missing)
 #       VECTOR_BENCH_OUT       where the logs go (default artifacts/vector-bench/<UTC time>)
@@ -36,6 +39,8 @@ repo=$(cd "$here/../.." && pwd)
 kit=${VECTOR_BENCH_KIT:-}
 threads=${VECTOR_BENCH_THREADS:-$(nproc)}
 rounds=${VECTOR_BENCH_ROUNDS:-3}
+build_rounds=${VECTOR_BENCH_BUILD_ROUNDS:-$rounds}
+int8_rounds=${VECTOR_BENCH_INT8_ROUNDS:-$rounds}
 data=${VECTOR_BENCH_DATA:-$repo/artifacts/vector-data}
 data1m=${VECTOR_BENCH_DATA_1M:-$repo/artifacts/vector-data-1m}
 out=${VECTOR_BENCH_OUT:-$repo/artifacts/vector-bench/$(date -u +%Y-%m-%dT%H%M%SZ)}
@@ -142,12 +147,12 @@ flat)
   done;;
 int8)
   ensure_data "$data" 100000
-  for r in $(seq 1 "$rounds"); do
+  for r in $(seq 1 "$int8_rounds"); do
     for m in 4 10; do timed "r$r-dotnet-int8-m$m" "${harness[@]}" int8 "$data" --multiplier "$m" --reps 3; done
   done;;
 hnsw)
   ensure_data "$data" 100000
-  for r in $(seq 1 "$rounds"); do
+  for r in $(seq 1 "$build_rounds"); do
     first=${build_threads%% *}
     for t in $build_threads; do
       save=(); hsave=(); [ "$r" = 1 ] && [ "$t" = "$first" ] && { save=(--save "$out/dotnet-100k.lsv"); hsave=(save "$out/hnswlib-100k.bin"); }
@@ -160,19 +165,20 @@ hnsw)
     timed "r$r-dotnet-hnsw-search" "${harness[@]}" hnsw "$data" --load "$out/dotnet-100k.lsv" --threads "$threads" --ef 10,20,40,80,160 --reps 3
     timed "r$r-c-hnsw-search" "$bin/hnsw_ref" "$data" 1 16 200 3 10,20,40,80,160 "$threads" load "$out/hnswlib-100k.bin"
   done;;
-million)
+million|million-flat|million-hnsw)
   ensure_data "$data1m" 1000000
-  for r in $(seq 1 "$rounds"); do
+  [ "$phase" = million-hnsw ] || for r in $(seq 1 "$rounds"); do
     timed "r$r-dotnet-1m-flat-batch-t$threads" "${harness[@]}" flat-batch "$data1m" --threads "$threads" --reps 3
     timed "r$r-c-1m-flat-batch-t$threads" env OMP_NUM_THREADS="$threads" OMP_PROC_BIND=spread "$bin/flat" "$data1m" batch 4x4 3
   done
+  [ "$phase" = million-flat ] && continue
   timed "r1-dotnet-1m-hnsw-build-t$threads" "${harness[@]}" hnsw "$data1m" --threads "$threads" --ef 40 --reps 1 --save "$out/dotnet-1m.lsv"
   timed "r1-c-1m-hnsw-build-t$threads" "$bin/hnsw_ref" "$data1m" "$threads" 16 200 1 40 1 save "$out/hnswlib-1m.bin"
   for r in $(seq 1 "$rounds"); do
     timed "r$r-dotnet-1m-hnsw-search" "${harness[@]}" hnsw "$data1m" --load "$out/dotnet-1m.lsv" --threads "$threads" --ef 40,80,160,320 --reps 3
     timed "r$r-c-1m-hnsw-search" "$bin/hnsw_ref" "$data1m" 1 16 200 3 40,80,160,320 "$threads" load "$out/hnswlib-1m.bin"
   done;;
-*) echo "unknown phase '$phase' (flat, int8, hnsw, million)" >&2; exit 2;;
+*) echo "unknown phase '$phase' (flat, int8, hnsw, million, million-flat, million-hnsw)" >&2; exit 2;;
 esac; done
 rm -f "$out"/*.lsv "$out"/*.bin
 

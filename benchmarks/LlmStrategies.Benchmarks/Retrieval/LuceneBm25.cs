@@ -33,6 +33,9 @@ internal sealed class LuceneBm25 : IDisposable
                 });
             }
 
+            // One segment, as a static corpus would be served: a large corpus otherwise leaves several segments, which
+            // slows Lucene's search, and merges reorder its document numbers.
+            writer.ForceMerge(1);
             writer.Commit();
         }
 
@@ -52,9 +55,9 @@ internal sealed class LuceneBm25 : IDisposable
         return _searcher!.Search(query, top);
     }
 
-    /// <summary>Lucene's document numbers equal the insertion order here (one segment, no deletions).</summary>
+    /// <summary>The ids (insertion positions) of the top documents, read from the stored "id" field.</summary>
     public List<string> Ranked(string question, int top) =>
-        Search(question, top).ScoreDocs.Select(d => d.Doc.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Search(question, top).ScoreDocs.Select(d => _searcher!.Doc(d.Doc).Get("id", System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
     public void Dispose()
     {

@@ -51,6 +51,26 @@ public sealed class HnswVectorIndexTests
     }
 
     [Test]
+    public void Searches_at_a_high_ef_allocate_nothing_after_one_warm_query()
+    {
+        // Queries far from the data explore more of the graph than a query inside a cluster; the candidate heap used to
+        // grow (allocate) on the first query that needed more room than the warm-up one.
+        var data = TestData.Clustered(5, 3000, D, 30);
+        using var index = new HnswVectorIndex<int>(D, VectorMetric.Cosine, new HnswOptions { M = 8, EfConstruction = 64, EfSearch = 400 });
+        TestData.AddAll(index, data, D);
+        var destination = new VectorSearchResult<int>[10];
+        index.SearchInto(TestData.Row(data, D, 0), destination);
+        var queries = TestData.Random(6, 300, D);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var q = 0; q < 300; q++)
+        {
+            index.SearchInto(TestData.Row(queries, D, q), destination);
+        }
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
+    [Test]
     public void Layers_follow_the_geometric_distribution()
     {
         using var index = new HnswVectorIndex<int>(4, options: new HnswOptions { M = 16 });
