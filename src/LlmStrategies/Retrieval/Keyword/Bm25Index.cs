@@ -81,6 +81,9 @@ public sealed partial class Bm25Index : IDisposable
     /// <summary>Gets b, the length normalisation.</summary>
     public double B => _b;
 
+    /// <summary>Gets a number that increases with every change to the indexed chunks (a cheap signal for <see cref="IContentVersioned"/>).</summary>
+    public long Version => Interlocked.Read(ref _version);
+
     /// <summary>
     /// Gets a digest of the indexed chunks (ids, sources, texts, metadata), independent of insertion order: equal contents,
     /// equal digests. Retrievers include it in their fingerprints.
