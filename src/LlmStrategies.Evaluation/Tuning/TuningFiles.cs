@@ -1,12 +1,25 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using LlmStrategies.IO;
 
 namespace LlmStrategies.Tuning;
 
 /// <summary>Reads the versioned JSON files of the tuning folder: schema and version first, then the typed body, every failure a <see cref="TuningFileException"/>.</summary>
 internal static class TuningFiles
 {
+    /// <summary>Writes a report's three renderings as {baseName}.json, .md and .fragment.html, each atomically.</summary>
+    public static IReadOnlyList<string> SaveAll(string directory, string baseName, string json, string markdown, string html)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentException.ThrowIfNullOrWhiteSpace(baseName);
+        string[] paths = [Path.Combine(directory, baseName + ".json"), Path.Combine(directory, baseName + ".md"), Path.Combine(directory, baseName + ".fragment.html")];
+        AtomicFile.WriteAllText(paths[0], json);
+        AtomicFile.WriteAllText(paths[1], markdown);
+        AtomicFile.WriteAllText(paths[2], html);
+        return paths;
+    }
+
     public static T Deserialize<T>(string json, string source, string schema, int version, JsonTypeInfo<T> typeInfo, string kind)
         where T : class
     {

@@ -140,13 +140,7 @@ public sealed class ModelStrategyGridReport
     /// <returns>The paths written.</returns>
     public IReadOnlyList<string> SaveAll(string directory, string baseName = "model-strategy-grid")
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        ArgumentException.ThrowIfNullOrWhiteSpace(baseName);
-        string[] paths = [Path.Combine(directory, baseName + ".json"), Path.Combine(directory, baseName + ".md"), Path.Combine(directory, baseName + ".fragment.html")];
-        Save(paths[0]);
-        AtomicFile.WriteAllText(paths[1], ToMarkdown());
-        AtomicFile.WriteAllText(paths[2], ToHtmlFragment());
-        return paths;
+        return TuningFiles.SaveAll(directory, baseName, ToJson(), ToMarkdown(), ToHtmlFragment());
     }
 
     /// <summary>Pivots a grid's run.</summary>

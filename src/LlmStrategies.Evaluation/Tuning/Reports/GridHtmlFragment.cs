@@ -50,16 +50,7 @@ internal static class GridHtmlFragment
             html.Append("</table>\n");
         }
 
-        if (report.Notes.Count > 0)
-        {
-            html.Append("<ul>");
-            foreach (var note in report.Notes)
-            {
-                html.Append("<li style=\"color:#555;font-size:13px\">").Append(E(note)).Append("</li>");
-            }
-
-            html.Append("</ul>\n");
-        }
+        AppendHtmlNotes(html, report.Notes);
 
         return html.Append("</section>\n").ToString();
     }

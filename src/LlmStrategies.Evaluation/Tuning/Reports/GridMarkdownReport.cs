@@ -39,14 +39,7 @@ internal static class GridMarkdownReport
             }
         }
 
-        if (report.Notes.Count > 0)
-        {
-            md.Append("\n### Notes\n\n");
-            foreach (var note in report.Notes)
-            {
-                md.Append("- ").Append(Escape(note)).Append('\n');
-            }
-        }
+        AppendMarkdownNotes(md, report.Notes);
 
         return md.ToString();
     }

@@ -63,16 +63,7 @@ internal static class TuningHtmlFragment
             html.Append("</table>\n");
         }
 
-        if (report.Notes.Count > 0)
-        {
-            html.Append("<ul>");
-            foreach (var note in report.Notes)
-            {
-                html.Append("<li style=\"color:#555;font-size:13px\">").Append(E(note)).Append("</li>");
-            }
-
-            html.Append("</ul>\n");
-        }
+        AppendHtmlNotes(html, report.Notes);
 
         return html.Append("</section>\n").ToString();
     }
@@ -124,6 +115,22 @@ internal static class TuningHtmlFragment
         }
 
         return svg.Append("</svg>\n").ToString();
+    }
+
+    internal static void AppendHtmlNotes(StringBuilder html, IReadOnlyList<string> notes)
+    {
+        if (notes.Count == 0)
+        {
+            return;
+        }
+
+        html.Append("<ul>");
+        foreach (var note in notes)
+        {
+            html.Append("<li style=\"color:#555;font-size:13px\">").Append(E(note)).Append("</li>");
+        }
+
+        html.Append("</ul>\n");
     }
 
     internal static string E(string text) => WebUtility.HtmlEncode(text);

@@ -62,14 +62,7 @@ internal static class TuningMarkdownReport
             md.Append("\n</details>\n");
         }
 
-        if (report.Notes.Count > 0)
-        {
-            md.Append("\n### Notes\n\n");
-            foreach (var note in report.Notes)
-            {
-                md.Append("- ").Append(Escape(note)).Append('\n');
-            }
-        }
+        AppendMarkdownNotes(md, report.Notes);
 
         return md.ToString();
     }
@@ -87,6 +80,20 @@ internal static class TuningMarkdownReport
     internal static string Level(double level) => level.ToString("P0", CultureInfo.InvariantCulture).Replace(" ", string.Empty, StringComparison.Ordinal);
 
     internal static string PointText(IReadOnlyDictionary<string, string> point) => point.Count == 0 ? "(no parameters)" : string.Join("; ", point.Select(p => $"{p.Key}={p.Value}"));
+
+    internal static void AppendMarkdownNotes(StringBuilder md, IReadOnlyList<string> notes)
+    {
+        if (notes.Count == 0)
+        {
+            return;
+        }
+
+        md.Append("\n### Notes\n\n");
+        foreach (var note in notes)
+        {
+            md.Append("- ").Append(Escape(note)).Append('\n');
+        }
+    }
 
     internal static string Escape(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal);
 }

@@ -135,13 +135,7 @@ public sealed class TuningReport
     /// <returns>The paths written.</returns>
     public IReadOnlyList<string> SaveAll(string directory, string baseName = "tuning-report")
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        ArgumentException.ThrowIfNullOrWhiteSpace(baseName);
-        string[] paths = [Path.Combine(directory, baseName + ".json"), Path.Combine(directory, baseName + ".md"), Path.Combine(directory, baseName + ".fragment.html")];
-        Save(paths[0]);
-        AtomicFile.WriteAllText(paths[1], ToMarkdown());
-        AtomicFile.WriteAllText(paths[2], ToHtmlFragment());
-        return paths;
+        return TuningFiles.SaveAll(directory, baseName, ToJson(), ToMarkdown(), ToHtmlFragment());
     }
 
     internal static TuningReport Create(TuningReportInputs inputs)
@@ -194,7 +188,7 @@ public sealed class TuningReport
     {
         static string N(double v) => double.IsNaN(v) ? "n/a" : v.ToString("F4", CultureInfo.InvariantCulture);
         static string S(double v) => double.IsNaN(v) ? "n/a" : v.ToString("+0.0000;-0.0000;0.0000", CultureInfo.InvariantCulture);
-        static string Gain(PairedComparison c) => $"{S(c.Difference)} [{S(c.Lower)}, {S(c.Upper)}], {c.Test} p = {P(c.PValue)}";
+        static string Gain(PairedComparison c) => $"{S(c.Difference)} [{S(c.Lower)}, {S(c.Upper)}], {c.Test} p {P(c.PValue)}";
         static string Word(PairedComparison c) => c.Items == 0 ? "not comparable (no paired items)"
             : c.Significant ? (c.Difference > 0 ? "significantly better" : "significantly worse")
             : "not significantly different";
@@ -215,7 +209,7 @@ public sealed class TuningReport
         return lines;
     }
 
-    private static string P(double p) => double.IsNaN(p) ? "n/a" : p < 0.0001 ? "< 0.0001" : p.ToString("0.0000", CultureInfo.InvariantCulture);
+    private static string P(double p) => double.IsNaN(p) ? "n/a" : p < 0.0001 ? "< 0.0001" : "= " + p.ToString("0.0000", CultureInfo.InvariantCulture);
 }
 
 /// <summary>The statistical settings of a tuning report.</summary>
