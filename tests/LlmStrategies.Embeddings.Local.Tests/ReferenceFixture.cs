@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace LlmStrategies.Embeddings.Local.Tests;
@@ -10,7 +11,7 @@ internal sealed record ReferenceSentence(string Text, int[] Tokens, float[] Embe
 
 internal static class ReferenceFixture
 {
-    public const int ExpectedSentenceCount = 51;
+    public const int ExpectedSentenceCount = 56;
 
     private static readonly Lazy<IReadOnlyList<ReferenceSentence>> s_sentences = new(Load);
 
@@ -26,8 +27,11 @@ internal static class ReferenceFixture
             var bytes = Convert.FromBase64String(entry.GetProperty("embedding").GetString()!);
             var embedding = new float[bytes.Length / 4];
             Buffer.BlockCopy(bytes, 0, embedding, 0, bytes.Length);
+            // The text as UTF-16 code units: some sentences hold unpaired surrogates, which JSON string readers reject
+            // (and Encoding.Unicode would replace with U+FFFD, so the units are copied as they are).
+            var text = new string(MemoryMarshal.Cast<byte, char>(Convert.FromBase64String(entry.GetProperty("textUtf16").GetString()!)));
             sentences.Add(new ReferenceSentence(
-                entry.GetProperty("text").GetString()!,
+                text,
                 entry.GetProperty("tokens").EnumerateArray().Select(token => token.GetInt32()).ToArray(),
                 embedding));
         }

@@ -3,9 +3,11 @@ using LlmStrategies.Embeddings.Local.Model;
 namespace LlmStrategies.Embeddings.Local.Tests;
 
 /// <summary>
-/// The real model, loaded once for the whole test run. It is fetched by the build of this project
-/// (tools/fetch-embedding-model.sh); when it is absent the tests that need it FAIL with the loader's
-/// message naming the folder and the fix, they are not skipped.
+/// The real model, loaded once for the whole test run. The build of this project fetches it with
+/// tools/fetch-embedding-model.sh (npm), which the other test projects of the solution rely on; when that could not
+/// run (no npm), loading installs it through the library's own downloader (<see cref="ModelPackageInstaller"/>, the
+/// code path users get). When it cannot be had, the tests that need it FAIL with the message naming the folder, the
+/// URL and the fix; they are not skipped.
 /// </summary>
 internal static class TestModel
 {
@@ -42,5 +44,9 @@ internal static class TestModel
 
     public static LocalEmbeddingGenerator CreateGenerator(int maxDegreeOfParallelism = 1) => new(Model, maxDegreeOfParallelism);
 
-    private static UseLiteModel Load(bool? useVector512) => UseLiteModel.Load(Directory, "the test model folder", useVector512);
+    private static UseLiteModel Load(bool? useVector512)
+    {
+        ModelPackageInstaller.InstallIfMissing(Directory, new LocalEmbeddingOptions());
+        return UseLiteModel.Load(Directory, "the test model folder", useVector512);
+    }
 }

@@ -83,6 +83,12 @@ public class PackageConsumerTests
     [TestCase("LlmStrategies.VectorSearch")]
     [TestCase("LlmStrategies.VectorData")]
     [TestCase("LlmStrategies.FineTuning.OpenAI")]
+    [TestCase("LlmStrategies.Abstractions")]
+    [TestCase("LlmStrategies.Evaluation")]
+    [TestCase("LlmStrategies.FineTuning")]
+    [TestCase("LlmStrategies.Monitoring")]
+    [TestCase("LlmStrategies.Resilience")]
+    [TestCase("LlmStrategies.Tokenizers")]
     public void EachPackage_CarriesItsReadmeLicenceRepositoryAndSymbols(string id)
     {
         var version = Metadata("LlmStrategiesPackageVersion");

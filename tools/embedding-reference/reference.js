@@ -75,6 +75,14 @@ const fixtureSentences = [
   "¿Dónde está la biblioteca?",
   longText,
   longText + " and more words after the cap",
+  // Input .NET's ICU binding rejects or (in invariant-globalization mode) does not normalise; the original maps the
+  // special code points to the unknown id (issue 15 item 9). Texts are also stored as UTF-16 (textUtf16) because JSON
+  // readers reject the unpaired surrogates.
+  "U+FFFE inside\uFFFEa sentence",
+  "noncharacters \uFFFF \uFDD0 \uD83F\uDFFE and NUL \u0000 here",
+  "lone \uD800 high and \uDC00 low surrogates",
+  "The \uFB01rst \uFB02ow of e\uFB03cient o\uFB00ers",
+  "The first flow of efficient offers",
 ];
 
 function floatsToBase64(values) {
@@ -104,6 +112,7 @@ async function fixture(outPath) {
     maxAbsDifferenceBatchedVersusAlone: worst,
     sentences: fixtureSentences.map((text, i) => ({
       text,
+      textUtf16: Buffer.from(text, "utf16le").toString("base64"),
       tokens: model.tokenizer.encode(text),
       embedding: floatsToBase64(vectors[i]),
     })),

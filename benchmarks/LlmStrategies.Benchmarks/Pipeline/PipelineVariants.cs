@@ -1,3 +1,4 @@
+using LlmStrategies.Resilience;
 using LlmStrategies.Monitoring;
 using LlmStrategies.Pipeline;
 using LlmStrategies.Retrieval;

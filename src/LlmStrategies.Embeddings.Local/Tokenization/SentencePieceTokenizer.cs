@@ -1,12 +1,12 @@
 using System.Globalization;
-using System.Text;
+using LlmStrategies.Text.Unicode;
 
 namespace LlmStrategies.Embeddings.Local.Tokenization;
 
 /// <summary>
 /// The Universal Sentence Encoder Lite tokenizer, ported from the TF.js implementation the model ships
 /// with (@energetic-ai/embeddings 0.2.0, itself the tfjs-models universal-sentence-encoder tokenizer):
-/// NFKC-normalise, prefix "▁" and turn every U+0020 space into "▁", then pick the segmentation with the
+/// NFKC-normalise (<see cref="UnicodeNormalizer"/>: the same result in every globalization mode), prefix "▁" and turn every U+0020 space into "▁", then pick the segmentation with the
 /// best total piece score over a trie of the vocabulary (Viterbi), mapping a symbol no piece starts with
 /// to the unknown id 0 and collapsing runs of unknowns into one.
 /// </summary>
@@ -56,27 +56,35 @@ internal sealed class SentencePieceTokenizer
 
     /// <summary>
     /// Token ids of <paramref name="text"/>, written to <paramref name="scratch"/>.<see cref="TokenizerScratch.Tokens"/>.
-    /// Allocates nothing per symbol; NFKC normalisation allocates one string when the input is not already normalised.
+    /// Accepts any string: unpaired surrogates, U+0000 and noncharacters such as U+FFFE pass through normalisation and,
+    /// as in the original, become the unknown id. Allocates nothing once the scratch buffers are large enough.
     /// </summary>
     /// <returns>The number of ids.</returns>
     public int Encode(string text, TokenizerScratch scratch)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(scratch);
-        var normalized = Normalize(text);
-        if (normalized.Length == 0)
+        var normalized = UnicodeNormalizer.NormalizeNfkc(text.AsSpan(), ref scratch.Normalized);
+        if (normalized.IsEmpty)
         {
             return 0;
         }
 
-        // Symbols: "▁" + the normalised text with every U+0020 replaced by "▁", as Unicode scalar values.
+        // Symbols: "▁" + the normalised text with every U+0020 replaced by "▁", one per code point as JavaScript's
+        // string iterator yields them (an unpaired surrogate is a symbol of its own, which no piece starts with).
         scratch.EnsureSymbolCapacity(normalized.Length + 1);
         var symbols = scratch.Symbols;
         var count = 0;
         symbols[count++] = WordBoundary;
-        foreach (var rune in normalized.EnumerateRunes())
+        for (var i = 0; i < normalized.Length; i++)
         {
-            symbols[count++] = rune.Value == SpaceCodePoint ? WordBoundary : rune.Value;
+            int symbol = normalized[i];
+            if (char.IsHighSurrogate(normalized[i]) && i + 1 < normalized.Length && char.IsLowSurrogate(normalized[i + 1]))
+            {
+                symbol = char.ConvertToUtf32(normalized[i], normalized[++i]);
+            }
+
+            symbols[count++] = symbol == SpaceCodePoint ? WordBoundary : symbol;
         }
 
         var best = scratch.BestScores;
@@ -134,26 +142,6 @@ internal sealed class SentencePieceTokenizer
         {
             best[end] = total;
             words[end] = piece;
-        }
-    }
-
-    private static string Normalize(string text)
-    {
-        try
-        {
-            return text.IsNormalized(NormalizationForm.FormKC) ? text : text.Normalize(NormalizationForm.FormKC);
-        }
-        catch (ArgumentException)
-        {
-            // Lone surrogates make .NET normalisation throw where JavaScript's passes them through; they are
-            // unknown symbols either way, so replace them with U+FFFD (also not a vocabulary piece) and retry.
-            var builder = new StringBuilder(text.Length);
-            foreach (var rune in text.EnumerateRunes())
-            {
-                builder.Append(rune.ToString());
-            }
-
-            return builder.ToString().Normalize(NormalizationForm.FormKC);
         }
     }
 

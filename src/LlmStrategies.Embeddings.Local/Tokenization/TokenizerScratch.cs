@@ -1,8 +1,13 @@
+using System.Buffers;
+
 namespace LlmStrategies.Embeddings.Local.Tokenization;
 
 /// <summary>Reusable per-thread buffers for <see cref="SentencePieceTokenizer.Encode"/>; grows, never shrinks.</summary>
 internal sealed class TokenizerScratch
 {
+    /// <summary>Where the NFKC form of a text that is not already normalised goes (a pooled array; grows, never returned).</summary>
+    public char[] Normalized = ArrayPool<char>.Shared.Rent(256);
+
     public int[] Symbols { get; private set; } = new int[256];
 
     public double[] BestScores { get; private set; } = new double[257];

@@ -1,3 +1,5 @@
+using LlmStrategies.Retrieval.Hybrid;
+using System.Globalization;
 using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
@@ -309,10 +311,10 @@ public sealed class InMemoryHybridCollection<TKey, TRecord> : VectorStoreCollect
         var query = await QueryVectorAsync(searchValue, vectorProperty, cancellationToken).ConfigureAwait(false);
 
         var depth = Math.Max(top + options.Skip, _fusion.CandidatesPerList);
-        var vectorList = VectorCandidates(storage, IndexOf(vectorProperty), query, filter, depth).Select(c => c.Row).ToList();
-        var keywordList = KeywordCandidates(storage, Array.IndexOf(_fullTextProperties, fullTextProperty), keywordQuery, filter, depth);
-        var fused = ReciprocalRankFusion.Fuse(vectorList, _fusion.VectorWeight, keywordList, _fusion.KeywordWeight, _fusion.RrfK);
-        foreach (var (row, score) in fused.Skip(options.Skip).Take(top))
+        var vectorList = VectorCandidates(storage, IndexOf(vectorProperty), query, filter, depth).Select(c => Candidate(c.Row, c.Score)).ToArray();
+        var keywordList = KeywordCandidates(storage, Array.IndexOf(_fullTextProperties, fullTextProperty), keywordQuery, filter, depth).Select(c => Candidate(c.Row, c.Score)).ToArray();
+        var fused = ScoreFusion.Fuse([vectorList, keywordList], [_fusion.VectorWeight, _fusion.KeywordWeight], _fusion.Method, _fusion.RrfK, options.Skip + top);
+        foreach (var (row, _, score) in fused.Skip(options.Skip))
         {
             if (options.ScoreThreshold is { } threshold && score < threshold)
             {
@@ -443,7 +445,7 @@ public sealed class InMemoryHybridCollection<TKey, TRecord> : VectorStoreCollect
         }
     }
 
-    private static List<StoredRecord<TKey>> KeywordCandidates(CollectionStorage<TKey> storage, int fullTextProperty, string query, RecordFilter filter, int wanted)
+    private static List<(StoredRecord<TKey> Row, double Score)> KeywordCandidates(CollectionStorage<TKey> storage, int fullTextProperty, string query, RecordFilter filter, int wanted)
     {
         if (storage.Count == 0 || filter.MatchesNothing)
         {
@@ -451,17 +453,21 @@ public sealed class InMemoryHybridCollection<TKey, TRecord> : VectorStoreCollect
         }
 
         var hits = storage.KeywordIndex(fullTextProperty).Search(query, wanted, filter.KeywordFilter);
-        var rows = new List<StoredRecord<TKey>>(hits.Count);
+        var rows = new List<(StoredRecord<TKey>, double)>(hits.Count);
         foreach (var hit in hits)
         {
             if (storage.Row(CollectionStorage<TKey>.RowIdOf(hit.Chunk.Id)) is { } row)
             {
-                rows.Add(row);
+                rows.Add((row, hit.Score));
             }
         }
 
         return rows;
     }
+
+    /// <summary>A row as the fusion sees it: keyed (and tie-broken) by the record key's invariant text.</summary>
+    private static FusionCandidate<StoredRecord<TKey>> Candidate(StoredRecord<TKey> row, double score) =>
+        new(row, Convert.ToString(row.Key, CultureInfo.InvariantCulture) ?? string.Empty, score);
 
     private Func<StoredRecord<TKey>, object?> CreateDataReader(PropertyModel property)
     {

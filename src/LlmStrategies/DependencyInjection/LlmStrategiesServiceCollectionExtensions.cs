@@ -1,8 +1,6 @@
 using LlmStrategies;
 using System.Diagnostics.Metrics;
 using LlmStrategies.Baseline;
-using LlmStrategies.Experiments;
-using LlmStrategies.Monitoring;
 using LlmStrategies.Pipeline;
 using LlmStrategies.Prompting;
 using Microsoft.Extensions.AI;
@@ -18,7 +16,7 @@ public static class LlmStrategiesServiceCollectionExtensions
     /// Registers the defaults every strategy pipeline starts from (<see cref="StrategyPipelineOptions"/>, validated when
     /// the host starts), the default <see cref="IPromptBuilder"/>, <see cref="TimeProvider"/> and
     /// <see cref="StrategyTelemetry"/> (on the host's <see cref="IMeterFactory"/> when there is one, pricing calls with the
-    /// registered <see cref="PriceTable"/> when there is one) when none is registered.
+    /// registered <see cref="IModelPricing"/> (for example the experiments' <c>PriceTable</c>) when there is one) when none is registered.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Adjusts the pipeline defaults.</param>
@@ -36,7 +34,7 @@ public static class LlmStrategiesServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StrategyPipelineOptions>, StrategyPipelineOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IPromptBuilder, SectionedPromptBuilder>();
-        services.TryAddSingleton(provider => new StrategyTelemetry(provider.GetService<IMeterFactory>(), provider.GetService<PriceTable>()));
+        services.TryAddSingleton(provider => new StrategyTelemetry(provider.GetService<IMeterFactory>(), provider.GetService<IModelPricing>()));
         return new LlmStrategiesBuilder(services);
     }
 

@@ -9,10 +9,15 @@ namespace LlmStrategies.FewShot;
 /// <see cref="IFewShotSelector"/>, as user/assistant turns just before that message. The chosen examples are returned in
 /// the response's additional properties (see <see cref="StrategyResponseExtensions.GetFewShotExamples(ChatResponse)"/>).
 /// </summary>
-public sealed class FewShotChatClient : DelegatingChatClient
+/// <remarks>
+/// The selection, the layout of the examples and the fingerprint contribution are those of the pipeline's few-shot stage
+/// (one implementation behind both), so a strategy built either way selects and renders the same examples; wrapped into
+/// a <see cref="Pipeline.StrategyPipeline"/> with <c>UseChatClientMiddleware</c>, the middleware's selector and count
+/// become part of the strategy's fingerprint.
+/// </remarks>
+public sealed class FewShotChatClient : DelegatingChatClient, IFingerprintable
 {
-    private readonly IFewShotSelector _selector;
-    private readonly int _count;
+    private readonly FewShotStage _stage;
     private readonly MetadataFilter? _filter;
 
     /// <summary>Creates the middleware.</summary>
@@ -24,9 +29,8 @@ public sealed class FewShotChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(selector);
         options ??= new FewShotChatClientOptions();
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Count, "FewShotChatClientOptions.Count");
-        _selector = selector;
-        _count = options.Count;
+        ValidatedOptions.ThrowIfInvalid(new FewShotChatClientOptionsValidator(), options);
+        _stage = new FewShotStage(selector, options.Count);
         _filter = options.Filter;
     }
 
@@ -58,13 +62,21 @@ public sealed class FewShotChatClient : DelegatingChatClient
         ArgumentNullException.ThrowIfNull(messages);
         var list = messages.ToList();
         var lastUser = list.FindLastIndex(m => m.Role == ChatRole.User);
-        if (lastUser < 0 || _count == 0)
+        if (lastUser < 0)
         {
             return (list, []);
         }
 
-        var examples = await _selector.SelectAsync(new FewShotRequest(list[lastUser].Text, _count, _filter), cancellationToken).ConfigureAwait(false);
+        var examples = await _stage.SelectAsync(list[lastUser].Text, _filter, cancellationToken).ConfigureAwait(false);
         list.InsertRange(lastUser, PromptText.RenderExamples(examples));
         return (list, examples);
+    }
+
+    /// <inheritdoc/>
+    public void AddToFingerprint(FingerprintBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        FewShotStage.AddToFingerprint(builder, _stage);
+        builder.Add("few-shot.filter", _filter?.ToString());
     }
 }

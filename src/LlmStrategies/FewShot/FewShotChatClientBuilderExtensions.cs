@@ -1,8 +1,8 @@
+using Microsoft.Extensions.AI;
 using LlmStrategies;
-using LlmStrategies.FewShot;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Microsoft.Extensions.AI;
+namespace LlmStrategies.FewShot;
 
 /// <summary>Adds <see cref="FewShotChatClient"/> to a chat-client pipeline.</summary>
 public static class FewShotChatClientBuilderExtensions

@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using LlmStrategies.Monitoring;
 using System.Text;
+using LlmStrategies.FewShot;
+using LlmStrategies.Retrieval;
 using Microsoft.Extensions.AI;
 
 namespace LlmStrategies.Pipeline;
@@ -25,8 +26,8 @@ public sealed class StrategyPipeline : IStrategy
     private readonly StrategyPipelineOptions _options;
     private readonly IInputValidator[] _inputValidators;
     private readonly IRequestFilter[] _filters;
-    private readonly IFewShotSelector? _selector;
-    private readonly IRetriever? _retriever;
+    private readonly FewShotStage? _fewShot;
+    private readonly RetrievalStage? _retrieval;
     private readonly IPromptBuilder _promptBuilder;
     private readonly IOutputValidator[] _outputValidators;
     private readonly TimeProvider _timeProvider;
@@ -40,12 +41,12 @@ public sealed class StrategyPipeline : IStrategy
         StrategyPipelineOptions options,
         IInputValidator[] inputValidators,
         IRequestFilter[] filters,
-        IFewShotSelector? selector,
-        IRetriever? retriever,
+        FewShotStage? fewShot,
+        RetrievalStage? retrieval,
         IPromptBuilder promptBuilder,
         IOutputValidator[] outputValidators,
         TimeProvider timeProvider,
-        IChatClient? fallbackClient,
+        IReadOnlyList<IChatClient> middleware,
         IStrategy? fallbackStrategy,
         StrategyTelemetry? telemetry)
     {
@@ -54,8 +55,8 @@ public sealed class StrategyPipeline : IStrategy
         _options = options;
         _inputValidators = inputValidators;
         _filters = filters;
-        _selector = selector;
-        _retriever = retriever;
+        _fewShot = fewShot;
+        _retrieval = retrieval;
         _promptBuilder = promptBuilder;
         _outputValidators = outputValidators;
         _timeProvider = timeProvider;
@@ -66,7 +67,14 @@ public sealed class StrategyPipeline : IStrategy
         _clientModelId = metadata?.DefaultModelId;
         var fingerprint = new FingerprintBuilder();
         AddToFingerprint(fingerprint, metadata);
-        fingerprint.Add("fallback.model", fallbackClient?.GetService<ChatClientMetadata>()?.DefaultModelId ?? fallbackClient?.GetType().FullName);
+        for (var i = 0; i < middleware.Count; i++)
+        {
+            if (middleware[i] is IFingerprintable)
+            {
+                fingerprint.AddComponent(string.Create(CultureInfo.InvariantCulture, $"chat-middleware.{i}"), middleware[i]);
+            }
+        }
+
         fingerprint.Add("fallback.strategy", fallbackStrategy?.Fingerprint.Value);
         FingerprintText = fingerprint.CanonicalText;
         Fingerprint = fingerprint.Build();
@@ -145,12 +153,12 @@ public sealed class StrategyPipeline : IStrategy
         }
 
         // 3. Few-shot selection and retrieval are independent, so they run concurrently.
-        var examplesTask = _selector is null || _options.FewShotCount == 0
+        var examplesTask = _fewShot is not { Count: > 0 } fewShot
             ? Task.FromResult<IReadOnlyList<FewShotExample>>([])
-            : run.StageAsync(PipelineStage.FewShotSelection, 0, SelectExamplesAsync);
-        var chunksTask = _retriever is null
+            : run.StageAsync(PipelineStage.FewShotSelection, 0, r => fewShot.SelectAsync(r.Request.Question, r.Request.Filter, r.CancellationToken));
+        var chunksTask = _retrieval is not { } retrieval
             ? Task.FromResult<IReadOnlyList<RetrievedChunk>>([])
-            : run.StageAsync(PipelineStage.Retrieval, 0, RetrieveAsync);
+            : run.StageAsync(PipelineStage.Retrieval, 0, r => retrieval.RetrieveAsync(r.Request.Question, r.Request.Filter, r.CancellationToken));
         await WhenBothAsync(examplesTask, chunksTask).ConfigureAwait(false);
 
         // 4. Prompt.
@@ -233,14 +241,6 @@ public sealed class StrategyPipeline : IStrategy
 
         return null;
     }
-
-    private async Task<IReadOnlyList<FewShotExample>> SelectExamplesAsync(Run run) =>
-        await _selector!.SelectAsync(new FewShotRequest(run.Request.Question, _options.FewShotCount, run.Request.Filter), run.CancellationToken).ConfigureAwait(false)
-        ?? throw new InvalidOperationException($"Few-shot selector {_selector.GetType().FullName} returned null; return an empty list when no example fits.");
-
-    private async Task<IReadOnlyList<RetrievedChunk>> RetrieveAsync(Run run) =>
-        await _retriever!.RetrieveAsync(new RetrievalRequest(run.Request.Question, _options.RetrievalTop, run.Request.Filter), run.CancellationToken).ConfigureAwait(false)
-        ?? throw new InvalidOperationException($"Retriever {_retriever.GetType().FullName} returned null; return an empty list when nothing matches.");
 
     private async Task<BuiltPrompt> BuildPromptAsync(Run run, IReadOnlyList<FewShotExample> examples, IReadOnlyList<RetrievedChunk> chunks)
     {
@@ -328,10 +328,8 @@ public sealed class StrategyPipeline : IStrategy
             fingerprint.AddComponent(string.Create(CultureInfo.InvariantCulture, $"filter.{i}"), _filters[i]);
         }
 
-        fingerprint.AddComponent("few-shot", _selector);
-        fingerprint.Add("few-shot.count", _selector is null ? 0 : _options.FewShotCount);
-        fingerprint.AddComponent("retriever", _retriever);
-        fingerprint.Add("retriever.top", _retriever is null ? 0 : _options.RetrievalTop);
+        FewShotStage.AddToFingerprint(fingerprint, _fewShot);
+        RetrievalStage.AddToFingerprint(fingerprint, _retrieval);
         fingerprint.AddComponent("prompt-builder", _promptBuilder);
         for (var i = 0; i < _outputValidators.Length; i++)
         {

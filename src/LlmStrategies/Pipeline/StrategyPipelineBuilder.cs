@@ -1,6 +1,6 @@
-using LlmStrategies.Monitoring;
+using LlmStrategies.FewShot;
 using LlmStrategies.Prompting;
-using LlmStrategies.Resilience;
+using LlmStrategies.Retrieval;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 
@@ -27,9 +27,8 @@ public sealed class StrategyPipelineBuilder
     private IFewShotSelector? _selector;
     private IRetriever? _retriever;
     private IPromptBuilder? _promptBuilder;
+    private readonly List<Func<IChatClient, IChatClient>> _chatMiddleware = [];
     private TimeProvider _timeProvider = TimeProvider.System;
-    private ResilienceOptions? _resilience;
-    private IChatClient? _fallbackClient;
     private IStrategy? _fallbackStrategy;
     private StrategyTelemetry? _telemetry;
 
@@ -156,19 +155,19 @@ public sealed class StrategyPipelineBuilder
     }
 
     /// <summary>
-    /// Protects model calls with retries, timeouts and a circuit breaker (see <see cref="ResilienceOptions"/>), and
-    /// optionally answers with <paramref name="fallbackClient"/> (for example a cheaper model) when the model fails for good.
+    /// Wraps the model in chat-client middleware (for example <c>UseResilience</c> from LlmStrategies.Resilience, a cache
+    /// or telemetry). Middleware added first is outermost, as in <see cref="ChatClientBuilder"/>.
     /// </summary>
-    /// <param name="configure">Adjusts the settings; <see langword="null"/> for the defaults.</param>
-    /// <param name="fallbackClient">A model to fall back to, or <see langword="null"/>.</param>
+    /// <param name="middleware">Creates the wrapping client from the inner one.</param>
     /// <returns>This builder.</returns>
-    public StrategyPipelineBuilder UseResilience(Action<ResilienceOptions>? configure = null, IChatClient? fallbackClient = null)
+    /// <remarks>
+    /// A middleware client that implements <see cref="IFingerprintable"/> (for example one that can answer from a
+    /// fallback model) adds its settings to the strategy's fingerprint; others do not change it.
+    /// </remarks>
+    public StrategyPipelineBuilder UseChatClientMiddleware(Func<IChatClient, IChatClient> middleware)
     {
-        var options = new ResilienceOptions { TimeProvider = _timeProvider };
-        configure?.Invoke(options);
-        options.Validate();
-        _resilience = options;
-        _fallbackClient = fallbackClient;
+        ArgumentNullException.ThrowIfNull(middleware);
+        _chatMiddleware.Add(middleware);
         return this;
     }
 
@@ -219,19 +218,28 @@ public sealed class StrategyPipelineBuilder
 
         var options = new StrategyPipelineOptions();
         options.CopyFrom(Options);
-        var chatClient = _resilience is null ? ChatClient : new ResilientChatClient(ChatClient, _resilience, _fallbackClient);
+        // Innermost first: the middleware added last wraps the model directly.
+        var chatClient = ChatClient;
+        var layers = new List<IChatClient>(_chatMiddleware.Count);
+        for (var i = _chatMiddleware.Count - 1; i >= 0; i--)
+        {
+            chatClient = _chatMiddleware[i](chatClient)
+                ?? throw new InvalidOperationException($"Chat-client middleware #{i} of strategy '{Name}' returned null; return the wrapping client (or the inner one unchanged).");
+            layers.Insert(0, chatClient);
+        }
+
         return new StrategyPipeline(
             Name,
             chatClient,
             options,
             [.. _inputValidators],
             [.. _filters],
-            _selector,
-            _retriever,
+            _selector is null ? null : new FewShotStage(_selector, options.FewShotCount),
+            _retriever is null ? null : new RetrievalStage(_retriever, options.RetrievalTop),
             _promptBuilder ?? new SectionedPromptBuilder(),
             [.. _outputValidators],
             _timeProvider,
-            _fallbackClient,
+            layers,
             _fallbackStrategy,
             _telemetry);
     }

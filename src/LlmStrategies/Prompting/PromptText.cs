@@ -39,7 +39,11 @@ internal static partial class PromptText
 
     /// <summary>Renders the final user turn: the context block (when any) followed by the labelled question.</summary>
     public static string RenderQuestion(IReadOnlyList<RetrievedChunk> chunks, string question) =>
-        chunks.Count == 0 ? question : string.Concat(RenderContext(chunks), "\n\n", QuestionLabel, question);
+        chunks.Count == 0 ? question : RenderContextBeforeQuestion(chunks) + question;
+
+    /// <summary>Renders what goes before the question when there is context: the context block and the question label.</summary>
+    public static string RenderContextBeforeQuestion(IReadOnlyList<RetrievedChunk> chunks) =>
+        string.Concat(RenderContext(chunks), "\n\n", QuestionLabel);
 
     /// <summary>Renders examples as alternating user/assistant turns.</summary>
     public static IEnumerable<ChatMessage> RenderExamples(IReadOnlyList<FewShotExample> examples)

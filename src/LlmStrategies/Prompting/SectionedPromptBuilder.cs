@@ -43,7 +43,7 @@ public sealed class SectionedPromptBuilder : IPromptBuilder, IFingerprintable
         {
             if (options.Tokenizer is null)
             {
-                throw new ArgumentException("A PromptBudget needs SectionedPromptBuilderOptions.Tokenizer to count tokens; set it (for example PromptTokenizers.O200kBase) or remove the budget.", nameof(options));
+                throw new ArgumentException("A PromptBudget needs SectionedPromptBuilderOptions.Tokenizer to count tokens; set it (for example PromptTokenizers.O200kBase from the LlmStrategies.Tokenizers package, or any Microsoft.ML.Tokenizers Tokenizer) or remove the budget.", nameof(options));
             }
 
             foreach (var (name, value) in new[] { ("MaxTotalTokens", given.MaxTotalTokens), ("MaxExampleTokens", given.MaxExampleTokens), ("MaxContextTokens", given.MaxContextTokens), ("MaxConversationTokens", given.MaxConversationTokens) })

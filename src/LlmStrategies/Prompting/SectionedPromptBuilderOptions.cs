@@ -6,7 +6,7 @@ namespace LlmStrategies.Prompting;
 public sealed class SectionedPromptBuilderOptions
 {
     /// <summary>
-    /// Gets or sets the tokenizer that counts tokens (for example <see cref="PromptTokenizers.O200kBase"/> or any
+    /// Gets or sets the tokenizer that counts tokens (for example <c>PromptTokenizers.O200kBase</c> (package LlmStrategies.Tokenizers) or any
     /// Microsoft.ML.Tokenizers tokenizer matching your model); required for a <see cref="Budget"/>. Default none.
     /// </summary>
     public Tokenizer? Tokenizer { get; set; }

@@ -1,8 +1,8 @@
+using Microsoft.Extensions.AI;
 using LlmStrategies;
-using LlmStrategies.Retrieval;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Microsoft.Extensions.AI;
+namespace LlmStrategies.Retrieval;
 
 /// <summary>Adds <see cref="RetrievalAugmentedChatClient"/> to a chat-client pipeline.</summary>
 public static class RetrievalAugmentationChatClientBuilderExtensions

@@ -11,10 +11,14 @@ namespace LlmStrategies.Retrieval;
 /// <see cref="StrategyResponseExtensions.GetRetrievedSources(ChatResponse)"/>). When nothing is retrieved the message is
 /// passed on unchanged.
 /// </summary>
-public sealed class RetrievalAugmentedChatClient : DelegatingChatClient
+/// <remarks>
+/// The retrieval request, the layout of the passages and the fingerprint contribution are those of the pipeline's
+/// retrieval stage (one implementation behind both); wrapped into a <see cref="Pipeline.StrategyPipeline"/> with
+/// <c>UseChatClientMiddleware</c>, the middleware's retriever and count become part of the strategy's fingerprint.
+/// </remarks>
+public sealed class RetrievalAugmentedChatClient : DelegatingChatClient, IFingerprintable
 {
-    private readonly IRetriever _retriever;
-    private readonly int _top;
+    private readonly RetrievalStage _stage;
     private readonly MetadataFilter? _filter;
 
     /// <summary>Creates the middleware.</summary>
@@ -26,9 +30,8 @@ public sealed class RetrievalAugmentedChatClient : DelegatingChatClient
     {
         ArgumentNullException.ThrowIfNull(retriever);
         options ??= new RetrievalAugmentationOptions();
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Top, "RetrievalAugmentationOptions.Top");
-        _retriever = retriever;
-        _top = options.Top;
+        ValidatedOptions.ThrowIfInvalid(new RetrievalAugmentationOptionsValidator(), options);
+        _stage = new RetrievalStage(retriever, options.Top);
         _filter = options.Filter;
     }
 
@@ -66,7 +69,7 @@ public sealed class RetrievalAugmentedChatClient : DelegatingChatClient
         }
 
         var original = list[lastUser];
-        var chunks = await _retriever.RetrieveAsync(new RetrievalRequest(original.Text, _top, _filter), cancellationToken).ConfigureAwait(false);
+        var chunks = await _stage.RetrieveAsync(original.Text, _filter, cancellationToken).ConfigureAwait(false);
         if (chunks.Count == 0)
         {
             return (list, chunks);
@@ -75,10 +78,18 @@ public sealed class RetrievalAugmentedChatClient : DelegatingChatClient
         // Keep the caller's contents (images, data) and only put the context before them.
         var contents = new List<AIContent>(original.Contents.Count + 1)
         {
-            new TextContent(PromptText.RenderContext(chunks) + "\n\n" + PromptText.QuestionLabel),
+            new TextContent(PromptText.RenderContextBeforeQuestion(chunks)),
         };
         contents.AddRange(original.Contents);
         list[lastUser] = new ChatMessage(ChatRole.User, contents) { AuthorName = original.AuthorName, MessageId = original.MessageId };
         return (list, chunks);
+    }
+
+    /// <inheritdoc/>
+    public void AddToFingerprint(FingerprintBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        RetrievalStage.AddToFingerprint(builder, _stage);
+        builder.Add("retriever.filter", _filter?.ToString());
     }
 }

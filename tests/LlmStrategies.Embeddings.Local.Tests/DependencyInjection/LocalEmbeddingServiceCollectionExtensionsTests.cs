@@ -33,6 +33,7 @@ public sealed class LocalEmbeddingServiceCollectionExtensionsTests
         {
             options.ModelDirectory = "/nonexistent/use-lite";
             options.MaxDegreeOfParallelism = 0;
+            options.AutoDownload = false;
         });
         using var provider = services.BuildServiceProvider();
 
@@ -40,7 +41,36 @@ public sealed class LocalEmbeddingServiceCollectionExtensionsTests
 
         Assert.That(exception!.Message, Does.Contain("LocalEmbeddingOptions.MaxDegreeOfParallelism is 0")
             .And.Contain("'/nonexistent/use-lite' (from LocalEmbeddingOptions.ModelDirectory)")
+            .And.Contain("downloading is off")
             .And.Contain("tools/fetch-embedding-model.sh"));
+    }
+
+    [Test]
+    public void AddLocalEmbeddings_WithAutoDownload_AMissingModelIsNotAStartupError()
+    {
+        var services = new ServiceCollection();
+        services.AddLocalEmbeddings(options => options.ModelDirectory = "/nonexistent/use-lite");
+        using var provider = services.BuildServiceProvider();
+
+        Assert.That(() => provider.GetRequiredService<IStartupValidator>().Validate(), Throws.Nothing);
+    }
+
+    [Test]
+    public void AddLocalEmbeddings_ValidatesTheDownloadSettings()
+    {
+        var services = new ServiceCollection();
+        services.AddLocalEmbeddings(options =>
+        {
+            options.ModelDirectory = TestModel.Directory;
+            options.Registry = "registry.example";
+            options.DownloadTimeout = TimeSpan.FromSeconds(-1);
+        });
+        using var provider = services.BuildServiceProvider();
+
+        var exception = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.That(exception!.Message, Does.Contain("LocalEmbeddingOptions.Registry is 'registry.example'")
+            .And.Contain("LocalEmbeddingOptions.DownloadTimeout is -00:00:01"));
     }
 
     [Test]

@@ -17,7 +17,7 @@ public sealed class ModelFilesTests
     {
         var missing = Path.Combine(_scratch, "nowhere");
 
-        var exception = Assert.Throws<LocalEmbeddingModelException>(() => new LocalEmbeddingGenerator(new LocalEmbeddingOptions { ModelDirectory = missing }));
+        var exception = Assert.Throws<LocalEmbeddingModelException>(() => new LocalEmbeddingGenerator(new LocalEmbeddingOptions { ModelDirectory = missing, AutoDownload = false }));
 
         using (Assert.EnterMultipleScope())
         {

@@ -88,6 +88,19 @@ public sealed class SentencePieceTokenizerTests
         Assert.That(vocabulary.Encode("x\uD800x"), Is.EqualTo(new[] { vocabulary.Id(Boundary), vocabulary.Id("x"), 0, vocabulary.Id("x") }));
     }
 
+    [TestCase("\uFFFE")]
+    [TestCase("\uFFFF")]
+    [TestCase("\uFDD0")]
+    [TestCase("\0")]
+    [TestCase("\uDC00")]
+    public void Encode_NoncharactersNulAndUnpairedSurrogatesAreUnknownLikeTheOriginal(string special)
+    {
+        // The original (node, @energetic-ai/embeddings 0.2.0) encodes "x" + each of these + "x" as [▁x, unknown, x].
+        var vocabulary = new TinyVocabulary((Boundary + "x", -1), ("x", -1));
+
+        Assert.That(vocabulary.Encode("x" + special + "x"), Is.EqualTo(new[] { vocabulary.Id(Boundary + "x"), 0, vocabulary.Id("x") }));
+    }
+
     [Test]
     public void Encode_AppliesNfkcNormalization()
     {

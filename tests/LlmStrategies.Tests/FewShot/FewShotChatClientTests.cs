@@ -97,6 +97,6 @@ public class FewShotChatClientTests
     public void RejectsANegativeCount()
     {
         Assert.That(() => new FewShotChatClient(new ExtractiveBaselineChatClient(), TestFewShotSelector.Returning(), new FewShotChatClientOptions { Count = -1 }),
-            Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("FewShotChatClientOptions.Count"));
+            Throws.TypeOf<Microsoft.Extensions.Options.OptionsValidationException>().With.Message.Contains("FewShotChatClientOptions.Count"));
     }
 }

@@ -98,6 +98,6 @@ public class RetrievalAugmentedChatClientTests
     public void RejectsANonPositiveTop()
     {
         Assert.That(() => new RetrievalAugmentedChatClient(new ExtractiveBaselineChatClient(), TestRetriever.Returning(), new RetrievalAugmentationOptions { Top = 0 }),
-            Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("RetrievalAugmentationOptions.Top"));
+            Throws.TypeOf<Microsoft.Extensions.Options.OptionsValidationException>().With.Message.Contains("RetrievalAugmentationOptions.Top"));
     }
 }

@@ -1,3 +1,4 @@
+using LlmStrategies.Retrieval.Hybrid;
 using LlmStrategies.VectorData.Tests.TestDoubles;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
@@ -263,7 +264,7 @@ public class InMemoryHybridCollectionTests
             Assert.That(() => new InMemoryHybridCollection<string, NumberText>("numbers"),
                 Throws.TypeOf<NotSupportedException>().With.Message.Contains("'Count'").And.Message.Contains("IsFullTextIndexed"));
             Assert.That(() => new InMemoryHybridCollection<string, Doc>("docs", new InMemoryHybridCollectionOptions { Fusion = new HybridFusionOptions { VectorWeight = 0, KeywordWeight = 0 } }),
-                Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("not both 0"));
+                Throws.TypeOf<Microsoft.Extensions.Options.OptionsValidationException>().With.Message.Contains("not both 0"));
         });
     }
 
@@ -285,6 +286,27 @@ public class InMemoryHybridCollectionTests
             1.0 / 61,
             1.0 / 64,
         }).Within(1e-12));
+    }
+
+    [Test]
+    public async Task HybridSearch_UsesTheRetrievalPackagesFusion_MinMaxToo()
+    {
+        using VectorStoreCollection<string, Doc> collection = await CreateDocsAsync(new HybridFusionOptions { Method = FusionMethod.MinMax });
+        var english = new HybridSearchOptions<Doc> { Filter = d => d.Lang == "en" };
+
+        var found = await ((IKeywordHybridSearchable<Doc>)collection).HybridSearchAsync(new float[] { 1, 0, 0, 0 }, ["xr500", "firmware"], 4, english).ToListAsync();
+
+        // Cosines to [1, 0, 0, 0]: near 1/√1.01, mid 1/√1.25, far 1/√3.25, other 0, scaled by the largest (min 0);
+        // keywords: far (both words) 1, mid (one word) 0 after min-max scaling. Rank fusion would put mid before near.
+        var near = 1 / Math.Sqrt(1.01);
+        Assert.That(found.Select(r => r.Record.Id), Is.EqualTo(new[] { "far", "near", "mid", "other" }));
+        Assert.That(found.Select(r => r.Score!.Value), Is.EqualTo(new[]
+        {
+            (1 / Math.Sqrt(3.25) / near) + 1,
+            1.0,
+            1 / Math.Sqrt(1.25) / near,
+            0.0,
+        }).Within(1e-6));
     }
 
     [Test]

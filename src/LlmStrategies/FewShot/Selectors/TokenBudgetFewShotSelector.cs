@@ -16,7 +16,7 @@ public sealed class TokenBudgetFewShotSelector : IFewShotSelector, IFingerprinta
 
     /// <summary>Creates the selector.</summary>
     /// <param name="inner">Ranks the candidates.</param>
-    /// <param name="tokenizer">Counts tokens (for example <see cref="Prompting.PromptTokenizers.O200kBase"/>).</param>
+    /// <param name="tokenizer">Counts tokens (for example <c>PromptTokenizers.O200kBase</c> (package LlmStrategies.Tokenizers)).</param>
     /// <param name="tokenizerName">Names the tokenizer in fingerprints.</param>
     /// <param name="maxTokens">The most tokens all chosen examples (inputs and outputs) may take.</param>
     /// <param name="order">How the chosen examples are ordered. Default most similar last.</param>

@@ -1,3 +1,4 @@
+using LlmStrategies.Text.Unicode;
 using System.Buffers;
 using System.Collections.Frozen;
 using System.Globalization;
@@ -67,36 +68,21 @@ public sealed class EnglishTextAnalyzer : IFingerprintable
     public void AddToFingerprint(FingerprintBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Add("analyzer", 1).Add("stem", Stems).Add("max-token", MaxTokenLength).Add("stop", string.Join(",", StopWords));
+        builder.Add("analyzer", 1).Add("stem", Stems).Add("max-token", MaxTokenLength).Add("stop", string.Join(",", StopWords))
+            .Add("normalization", UnicodeNormalizer.NfkcIdentifier);
     }
 
-    /// <summary>NFKC-normalises text; returns the input itself when it is already normalised (no allocation).</summary>
-    internal static string Normalize(string text) =>
-        text.IsNormalized(NormalizationForm.FormKC) ? text : text.Normalize(NormalizationForm.FormKC);
+    /// <summary>
+    /// NFKC-normalises text with the library's own Unicode tables, so the tokens are the same with and without ICU
+    /// (invariant globalization, Alpine images); returns the input itself when it is already normalised (no allocation).
+    /// </summary>
+    internal static string Normalize(string text) => UnicodeNormalizer.NormalizeNfkc(text);
 
     /// <summary>
     /// NFKC-normalises <paramref name="text"/> into <paramref name="buffer"/> when needed (growing it from the pool) and
     /// returns the normalised span.
     /// </summary>
-    internal static ReadOnlySpan<char> Normalize(ReadOnlySpan<char> text, ref char[] buffer)
-    {
-        if (text.IsNormalized(NormalizationForm.FormKC))
-        {
-            return text;
-        }
-
-        while (true)
-        {
-            if (text.TryNormalize(buffer, out var written, NormalizationForm.FormKC))
-            {
-                return buffer.AsSpan(0, written);
-            }
-
-            var larger = ArrayPool<char>.Shared.Rent(buffer.Length * 2);
-            ArrayPool<char>.Shared.Return(buffer);
-            buffer = larger;
-        }
-    }
+    internal static ReadOnlySpan<char> Normalize(ReadOnlySpan<char> text, ref char[] buffer) => UnicodeNormalizer.NormalizeNfkc(text, ref buffer);
 
     internal bool IsStopWord(ReadOnlySpan<char> term) => _stopLookup.Contains(term);
 

@@ -24,9 +24,39 @@ public class EnglishTextAnalyzerTests
     }
 
     [Test]
-    public void NormalisesCompatibilityCharacters_NFKC()
+    public void NormalisesCompatibilityCharacters_NFKC_InEveryGlobalizationMode()
     {
-        Assert.That(_analyzer.Analyze("ＲＯＵＴＥＲ ﬁrmware ①"), Is.EqualTo(new[] { "router", "firmwar", "1" }));
+        if (InvariantGlobalizationRun.IsChildRun)
+        {
+            Assert.That("\uFB01".Normalize(System.Text.NormalizationForm.FormKC), Is.EqualTo("\uFB01"), "the child run must be in invariant mode (string.Normalize a no-op)");
+        }
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(_analyzer.Analyze("ＲＯＵＴＥＲ ﬁrmware ①"), Is.EqualTo(new[] { "router", "firmwar", "1" }));
+            Assert.That(_analyzer.Analyze("The ﬁrst ﬂow of eﬃcient oﬀers"), Is.EqualTo(_analyzer.Analyze("The first flow of efficient offers")));
+        });
+    }
+
+    [Test]
+    public void Tokens_AreTheSameWithoutIcu()
+    {
+        if (InvariantGlobalizationRun.IsChildRun)
+        {
+            Assert.Pass("This is the child run.");
+        }
+
+        // Before the library had its own NFKC tables, the child run produced "ﬁrst", "ﬂow", "eﬃcient", "oﬀer" here.
+        InvariantGlobalizationRun.AssertPasses(typeof(EnglishTextAnalyzerTests).Assembly, "FullyQualifiedName~EnglishTextAnalyzerTests.NormalisesCompatibilityCharacters");
+    }
+
+    [Test]
+    public void TheFingerprint_RecordsTheNormalisation()
+    {
+        var fingerprint = new FingerprintBuilder();
+        _analyzer.AddToFingerprint(fingerprint);
+
+        Assert.That(fingerprint.CanonicalText, Does.Contain("normalization=nfkc/unicode-"));
     }
 
     [Test]

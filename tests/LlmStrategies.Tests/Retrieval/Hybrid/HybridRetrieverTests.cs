@@ -103,8 +103,8 @@ public class HybridRetrieverTests
 
         Assert.Multiple(() =>
         {
-            // a: 1 + 0.5·0; b: 0.5 + 0 (missing); c: 0 + 0.5·1.
-            Assert.That(fused.Select(f => f.Id), Is.EqualTo(new[] { "a", "b", "c" }));
+            // a: 1 + 0.5·0; b: 0.5 + 0 (missing); c: 0 + 0.5·1. b and c tie: the key in descending order (trec_eval's) puts c first.
+            Assert.That(fused.Select(f => f.Id), Is.EqualTo(new[] { "a", "c", "b" }));
             Assert.That(fused.Select(f => f.Score), Is.EqualTo(new[] { 1.0, 0.5, 0.5 }).Within(1e-12));
         });
     }
@@ -119,9 +119,10 @@ public class HybridRetrieverTests
         var fused = await Run(hybrid);
 
         // Each list has z-scores +1 and −1: a = 1 + (−1) = 0; b = −1 + (−1, missing) = −2; c = (−1, missing) + 1 = 0.
+        // a and c tie: the key in descending order (trec_eval's) puts c first.
         Assert.Multiple(() =>
         {
-            Assert.That(fused.Select(f => f.Id), Is.EqualTo(new[] { "a", "c", "b" }));
+            Assert.That(fused.Select(f => f.Id), Is.EqualTo(new[] { "c", "a", "b" }));
             Assert.That(fused.Select(f => f.Score), Is.EqualTo(new[] { 0.0, 0.0, -2.0 }).Within(1e-12));
         });
     }

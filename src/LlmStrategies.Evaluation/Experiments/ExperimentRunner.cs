@@ -1,0 +1,462 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Threading.RateLimiting;
+using LlmStrategies.Evaluation;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.AI.Evaluation;
+
+namespace LlmStrategies.Experiments;
+
+/// <summary>
+/// Runs strategies over a test set and scores every response with <see cref="IEvaluator"/>s: bounded parallelism, an
+/// optional rate limit (a token bucket from System.Threading.RateLimiting), a persistent response cache, N repeats, costs from a <see cref="PriceTable"/>, a
+/// pre-flight budget check, progress reports, cancellation and crash-safe resume from a JSONL checkpoint.
+/// </summary>
+/// <remarks>
+/// Experiments only call <see cref="IStrategy.RunAsync"/>; they never reach inside a strategy. A strategy that throws
+/// is recorded as an error for that item (and reported), not retried and not scored: the record carries the error and
+/// no metrics, so a failure is never a silent 0 (add retries to the strategy's chat client when they are wanted).
+/// </remarks>
+public sealed class ExperimentRunner
+{
+    /// <summary>The schema name in checkpoint headers.</summary>
+    public const string CheckpointSchema = "llmstrategies.experiment-checkpoint";
+
+    private readonly ExperimentOptions _options;
+    private readonly PriceTable _prices;
+    private readonly IResponseCache? _cache;
+    private readonly ChatConfiguration? _judge;
+    private readonly TimeProvider _timeProvider;
+
+    /// <summary>Creates a runner.</summary>
+    /// <param name="options">Parallelism, repeats, rate limit, budget and checkpoint; default <see cref="ExperimentOptions"/>.</param>
+    /// <param name="prices">The prices; default an empty table (costs unknown).</param>
+    /// <param name="cache">The response cache, or <see langword="null"/> for none.</param>
+    /// <param name="judge">The chat configuration given to evaluators (the LLM judge), or <see langword="null"/>.</param>
+    /// <param name="timeProvider">The clock; default <see cref="TimeProvider.System"/>.</param>
+    public ExperimentRunner(ExperimentOptions? options = null, PriceTable? prices = null, IResponseCache? cache = null, ChatConfiguration? judge = null, TimeProvider? timeProvider = null)
+    {
+        _options = options ?? new ExperimentOptions();
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.Repeats, "ExperimentOptions.Repeats");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxDegreeOfParallelism, "ExperimentOptions.MaxDegreeOfParallelism");
+        if (_options.RequestsPerSecond is { } rps && !(rps > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), rps, "ExperimentOptions.RequestsPerSecond must be positive, or null for no limit.");
+        }
+
+        _prices = prices ?? new PriceTable();
+        _cache = cache;
+        _judge = judge;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>Estimates the calls, tokens and cost still to spend (runs in the checkpoint or the cache are free).</summary>
+    /// <param name="strategies">The strategies.</param>
+    /// <param name="testSet">The test items.</param>
+    /// <param name="evaluators">The evaluators (they are part of the checkpoint's identity).</param>
+    /// <param name="cancellationToken">Cancels the cache lookups.</param>
+    /// <returns>The estimate.</returns>
+    public async Task<CostEstimate> EstimateAsync(IEnumerable<ExperimentStrategy> strategies, EvaluationDataset testSet, IEnumerable<IEvaluator> evaluators, CancellationToken cancellationToken = default)
+    {
+        var plan = Plan(strategies, testSet, evaluators);
+        var done = ReadCheckpointKeys(plan);
+        return await EstimateAsync(plan, done, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs every strategy on every test item (× repeats) and evaluates the responses.</summary>
+    /// <param name="strategies">The strategies; names must be unique.</param>
+    /// <param name="testSet">The test items (for example <see cref="DatasetSplits.Test"/>).</param>
+    /// <param name="evaluators">The evaluators: this library's or any <see cref="IEvaluator"/>.</param>
+    /// <param name="progress">Receives a report after every finished run, or <see langword="null"/>. Reports come from worker threads, possibly concurrently.</param>
+    /// <param name="cancellationToken">Cancels the experiment; finished runs are in the checkpoint, so a rerun resumes.</param>
+    /// <returns>The run.</returns>
+    /// <exception cref="BudgetExceededException">The estimate exceeds <see cref="ExperimentOptions.Budget"/> (nothing ran), or the spent cost did (the finished runs are checkpointed).</exception>
+    /// <exception cref="InvalidOperationException">A budget is set but a strategy's model has no price, so the budget cannot be checked.</exception>
+    /// <exception cref="ExperimentFileException">The checkpoint belongs to another experiment or is corrupt.</exception>
+    public async Task<ExperimentRun> RunAsync(
+        IEnumerable<ExperimentStrategy> strategies,
+        EvaluationDataset testSet,
+        IEnumerable<IEvaluator> evaluators,
+        IProgress<ExperimentProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        var plan = Plan(strategies, testSet, evaluators);
+        var started = _timeProvider.GetUtcNow();
+
+        // The budget is checked before the checkpoint is created, so a refused run leaves no file behind.
+        var estimate = await EstimateAsync(plan, ReadCheckpointKeys(plan), cancellationToken).ConfigureAwait(false);
+        CheckBudget(estimate);
+
+        using var checkpoint = _options.CheckpointPath is null
+            ? null
+            : JsonlJournal<RunRecord>.Open(_options.CheckpointPath, CheckpointSchema, 1, plan.Identity, ExperimentJsonContext.Default.RunRecord, "checkpoint");
+        var notes = new List<string>(checkpoint?.Notes ?? []);
+        var finished = new ConcurrentDictionary<(string, string, int), RunRecord>();
+        foreach (var record in checkpoint?.Records ?? [])
+        {
+            finished.TryAdd((record.StrategyName, record.ItemId, record.Repeat), record);
+        }
+
+        if (!finished.IsEmpty)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture, $"Resumed {finished.Count} finished runs from the checkpoint '{_options.CheckpointPath}'."));
+        }
+
+        var total = plan.Strategies.Count * plan.Items.Count * _options.Repeats;
+        var completed = finished.Count;
+        var reused = finished.Count;
+        var spent = 0m;
+        var spentGate = new Lock();
+        progress?.Report(new ExperimentProgress(completed, total, reused, 0, null));
+
+        using var rateLimiter = BuildRateLimiter();
+        using var budgetStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var overBudget = false;
+        var work = new List<(ExperimentStrategy Strategy, EvaluationItem Item, int Repeat)>();
+        foreach (var strategy in plan.Strategies)
+        {
+            foreach (var item in plan.Items)
+            {
+                for (var repeat = 0; repeat < _options.Repeats; repeat++)
+                {
+                    if (!finished.ContainsKey((strategy.Strategy.Name, item.Id, repeat)))
+                    {
+                        work.Add((strategy, item, repeat));
+                    }
+                }
+            }
+        }
+
+        try
+        {
+            await Parallel.ForEachAsync(
+                work,
+                new ParallelOptions { MaxDegreeOfParallelism = _options.MaxDegreeOfParallelism, CancellationToken = budgetStop.Token },
+                async (unit, token) =>
+                {
+                    var record = await RunOneAsync(unit.Strategy, unit.Item, unit.Repeat, plan.Evaluators, rateLimiter, token).ConfigureAwait(false);
+                    checkpoint?.Append(record);
+                    finished[(record.StrategyName, record.ItemId, record.Repeat)] = record;
+                    decimal spentNow;
+                    lock (spentGate)
+                    {
+                        if (!record.FromCache)
+                        {
+                            spent += record.Cost ?? 0;
+                        }
+
+                        spentNow = spent;
+                    }
+
+                    var done = Interlocked.Increment(ref completed);
+                    var reusedNow = record.FromCache ? Interlocked.Increment(ref reused) : Volatile.Read(ref reused);
+                    progress?.Report(new ExperimentProgress(done, total, reusedNow, spentNow, record.StrategyName));
+                    if (_options.Budget is { } budget && spentNow > budget && !overBudget)
+                    {
+                        overBudget = true;
+                        await budgetStop.CancelAsync().ConfigureAwait(false);
+                    }
+                }).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (overBudget && !cancellationToken.IsCancellationRequested)
+        {
+            throw new BudgetExceededException(
+                string.Create(CultureInfo.InvariantCulture, $"Experiment '{_options.Name}' spent {spent} {_prices.Currency}, over its budget of {_options.Budget} {_prices.Currency}; it stopped after {completed} of {total} runs (they are in the checkpoint). Raise ExperimentOptions.Budget or shrink the test set, then rerun to resume."),
+                _options.Budget!.Value,
+                spent);
+        }
+
+        var order = plan.Strategies.Select((s, i) => (s.Strategy.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+        var itemOrder = plan.Items.Select((item, i) => (item.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
+        return new ExperimentRun
+        {
+            Name = _options.Name,
+            DatasetName = testSet.Name,
+            DatasetFingerprint = testSet.Fingerprint,
+            Strategies = plan.Strategies.Select(s => s.Info).ToArray(),
+            ItemIds = plan.Items.Select(i => i.Id).ToArray(),
+            Repeats = _options.Repeats,
+            Records = finished.Values.OrderBy(r => order[r.StrategyName]).ThenBy(r => itemOrder[r.ItemId]).ThenBy(r => r.Repeat).ToArray(),
+            Prices = _prices,
+            StartedAt = started,
+            CompletedAt = _timeProvider.GetUtcNow(),
+            Estimate = estimate,
+            Notes = notes,
+        };
+    }
+
+    /// <summary>Runs the evaluators on a response and converts their metrics (shared with backtesting).</summary>
+    internal static async Task<List<MetricValue>> EvaluateAsync(
+        IReadOnlyList<IEvaluator> evaluators,
+        EvaluationItem item,
+        RecordedResponse? response,
+        decimal? cost,
+        ChatConfiguration? judge,
+        CancellationToken cancellationToken)
+    {
+        var messages = new[] { new ChatMessage(ChatRole.User, item.Input) };
+        var chatResponse = new ChatResponse(new ChatMessage(ChatRole.Assistant, response?.Answer ?? string.Empty))
+        {
+            ModelId = response?.ModelId,
+            Usage = response is null ? null : new UsageDetails { InputTokenCount = response.InputTokens, CachedInputTokenCount = response.CachedInputTokens, OutputTokenCount = response.OutputTokens, TotalTokenCount = response.InputTokens + response.OutputTokens },
+        };
+        var contexts = new List<EvaluationContext>
+        {
+            new RetrievedSourcesContext(response?.SourceIds ?? []),
+            new RunStatisticsContext(TimeSpan.FromMilliseconds(response?.LatencyMs ?? 0), chatResponse.Usage, cost),
+        };
+        if (item.ExpectedOutputs.Count > 0)
+        {
+            contexts.Add(new ExpectedOutputsContext(item.ExpectedOutputs));
+        }
+
+        if (item.RelevantDocuments.Count > 0)
+        {
+            contexts.Add(new RelevanceJudgmentsContext(item.RelevantDocuments));
+        }
+
+        var metrics = new List<MetricValue>();
+        foreach (var evaluator in evaluators)
+        {
+            EvaluationResult result;
+            try
+            {
+                result = await evaluator.EvaluateAsync(messages, chatResponse, judge, contexts, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                foreach (var name in evaluator.EvaluationMetricNames)
+                {
+                    metrics.Add(new MetricValue { Name = name, Error = $"{evaluator.GetType().Name} threw {ex.GetType().Name}: {ex.Message}" });
+                }
+
+                continue;
+            }
+
+            foreach (var metric in result.Metrics.Values)
+            {
+                var errors = metric.Diagnostics?.Where(d => d.Severity == EvaluationDiagnosticSeverity.Error).Select(d => d.Message).ToArray() ?? [];
+                var (value, binary) = metric switch
+                {
+                    NumericMetric n => (n.Value, false),
+                    BooleanMetric b => (b.Value is { } v ? (v ? 1.0 : 0.0) : (double?)null, true),
+                    _ => ((double?)null, false),
+                };
+                if (metric is not NumericMetric and not BooleanMetric)
+                {
+                    continue; // string metrics carry no score to aggregate
+                }
+
+                metrics.Add(new MetricValue
+                {
+                    Name = metric.Name,
+                    Value = errors.Length > 0 ? null : value,
+                    IsBinary = binary,
+                    // Only error diagnostics make an error (this library's evaluators and Microsoft's add one whenever they
+                    // fail); a value left empty without one (a cost without a price) is missing, not failed.
+                    Error = errors.Length > 0 ? string.Join(" ", errors) : null,
+                    Reason = metric.Reason,
+                });
+            }
+        }
+
+        return metrics;
+    }
+
+    /// <summary>Tokens of a text by the common four-characters-per-token rule of thumb (rounded up).</summary>
+    internal static long EstimateTokens(string text) => (text.Length + 3) / 4;
+
+    private async Task<RunRecord> RunOneAsync(ExperimentStrategy entry, EvaluationItem item, int repeat, IReadOnlyList<IEvaluator> evaluators, RateLimiter? rateLimiter, CancellationToken cancellationToken)
+    {
+        var strategy = entry.Strategy;
+        var key = ResponseCacheKey.For(strategy.Fingerprint, entry.Model, item.Input, repeat);
+        RecordedResponse? response = null;
+        string? error = null;
+        var fromCache = false;
+        if (_cache is not null)
+        {
+            response = await _cache.GetAsync(key, cancellationToken).ConfigureAwait(false);
+            fromCache = response is not null;
+        }
+
+        if (response is null)
+        {
+            try
+            {
+                // Wait for the rate limiter first, so the measured latency is the strategy's, not the queue's.
+                using var lease = rateLimiter is null ? null : await rateLimiter.AcquireAsync(1, cancellationToken).ConfigureAwait(false);
+                var start = _timeProvider.GetTimestamp();
+                var result = await strategy.RunAsync(new StrategyRequest(item.Input) { Id = item.Id }, cancellationToken).ConfigureAwait(false);
+                response = RecordedResponse.From(result);
+                if (response.LatencyMs <= 0)
+                {
+                    response = WithLatency(response, _timeProvider.GetElapsedTime(start).TotalMilliseconds);
+                }
+
+                if (_cache is not null)
+                {
+                    await _cache.SetAsync(key, response, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                error = $"{ex.GetType().Name}: {ex.Message}";
+            }
+        }
+
+        var cost = response is null ? (decimal?)null : ExperimentRun.CostOf(_prices, entry.Model, response);
+
+        // A failed run is not scored: a connection error is not an answer of quality 0. It counts as a strategy error
+        // (the report lists it, the regression gate fails on it) and leaves the item's scores missing.
+        var metrics = response is null ? [] : await EvaluateAsync(evaluators, item, response, cost, _judge, cancellationToken).ConfigureAwait(false);
+        return new RunRecord
+        {
+            StrategyName = strategy.Name,
+            Fingerprint = strategy.Fingerprint.Value,
+            ItemId = item.Id,
+            Repeat = repeat,
+            Response = response,
+            Error = error,
+            FromCache = fromCache,
+            Cost = cost,
+            Metrics = metrics,
+        };
+    }
+
+    private static RecordedResponse WithLatency(RecordedResponse r, double latencyMs) => new()
+    {
+        Outcome = r.Outcome,
+        Answer = r.Answer,
+        ModelId = r.ModelId,
+        SourceIds = r.SourceIds,
+        InputTokens = r.InputTokens,
+        CachedInputTokens = r.CachedInputTokens,
+        OutputTokens = r.OutputTokens,
+        LatencyMs = latencyMs,
+    };
+
+    private TokenBucketRateLimiter? BuildRateLimiter()
+    {
+        if (_options.RequestsPerSecond is not { } rps)
+        {
+            return null;
+        }
+
+        // A token bucket refilled every 1/rps seconds with one permit (or every second with rps permits when rps ≥ 1),
+        // with an unbounded queue: callers wait their turn instead of being rejected.
+        var perSecond = rps >= 1;
+        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = perSecond ? (int)Math.Ceiling(rps) : 1,
+            TokensPerPeriod = perSecond ? (int)Math.Ceiling(rps) : 1,
+            ReplenishmentPeriod = perSecond ? TimeSpan.FromSeconds(1) : TimeSpan.FromSeconds(1 / rps),
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        });
+    }
+
+    private void CheckBudget(CostEstimate estimate)
+    {
+        if (_options.Budget is not { } budget)
+        {
+            return;
+        }
+
+        var unpriced = estimate.Strategies.Where(s => s.Calls > 0 && s.Cost is null).Select(s => $"'{s.StrategyName}' (model '{s.Model ?? "not declared"}')").ToArray();
+        if (unpriced.Length > 0)
+        {
+            throw new InvalidOperationException($"Experiment '{_options.Name}' has a budget of {budget} {_prices.Currency} but cannot price {string.Join(", ", unpriced)}: declare each strategy's model (new ExperimentStrategy(strategy, model)) and add it to the price table.");
+        }
+
+        if (estimate.Cost > budget)
+        {
+            throw new BudgetExceededException(
+                string.Create(CultureInfo.InvariantCulture, $"Experiment '{_options.Name}' is estimated at {estimate}, over its budget of {budget} {_prices.Currency}. Nothing was run. Raise ExperimentOptions.Budget, use fewer items or repeats, or cheaper models."),
+                budget,
+                estimate.Cost.Value);
+        }
+    }
+
+    private async Task<CostEstimate> EstimateAsync(ExperimentPlan plan, HashSet<(string, string, int)> done, CancellationToken cancellationToken)
+    {
+        var estimates = new List<StrategyCostEstimate>();
+        foreach (var entry in plan.Strategies)
+        {
+            int calls = 0, reused = 0;
+            long input = 0;
+            foreach (var item in plan.Items)
+            {
+                for (var repeat = 0; repeat < _options.Repeats; repeat++)
+                {
+                    if (done.Contains((entry.Strategy.Name, item.Id, repeat))
+                        || (_cache is not null && await _cache.GetAsync(ResponseCacheKey.For(entry.Strategy.Fingerprint, entry.Model, item.Input, repeat), cancellationToken).ConfigureAwait(false) is not null))
+                    {
+                        reused++;
+                        continue;
+                    }
+
+                    calls++;
+                    input += EstimateTokens(item.Input) + (entry.EstimatedPromptOverheadTokens ?? _options.EstimatedPromptOverheadTokens);
+                }
+            }
+
+            long output = (long)calls * _options.EstimatedOutputTokens;
+            var cost = calls == 0 ? 0 : _prices.Cost(entry.Model, input, 0, output);
+            estimates.Add(new StrategyCostEstimate(entry.Strategy.Name, entry.Model, calls, reused, input, output, cost));
+        }
+
+        return new CostEstimate(estimates, _prices.Currency);
+    }
+
+    private HashSet<(string, string, int)> ReadCheckpointKeys(ExperimentPlan plan)
+    {
+        if (_options.CheckpointPath is null || !File.Exists(_options.CheckpointPath))
+        {
+            return [];
+        }
+
+        using var checkpoint = JsonlJournal<RunRecord>.Open(_options.CheckpointPath, CheckpointSchema, 1, plan.Identity, ExperimentJsonContext.Default.RunRecord, "checkpoint", readOnly: true);
+        return checkpoint.Records.Select(r => (r.StrategyName, r.ItemId, r.Repeat)).ToHashSet();
+    }
+
+    private ExperimentPlan Plan(IEnumerable<ExperimentStrategy> strategies, EvaluationDataset testSet, IEnumerable<IEvaluator> evaluators)
+    {
+        ArgumentNullException.ThrowIfNull(strategies);
+        ArgumentNullException.ThrowIfNull(testSet);
+        ArgumentNullException.ThrowIfNull(evaluators);
+        var list = strategies.ToArray();
+        var evaluatorList = evaluators.ToArray();
+        if (list.Length == 0)
+        {
+            throw new ArgumentException("An experiment needs at least one strategy.", nameof(strategies));
+        }
+
+        if (testSet.Items.Count == 0)
+        {
+            throw new ArgumentException($"Test set '{testSet.Name}' has no items.", nameof(testSet));
+        }
+
+        var duplicate = list.GroupBy(s => s.Strategy.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new ArgumentException($"Two strategies are named '{duplicate.Key}'; names identify strategies in results, so make them unique.", nameof(strategies));
+        }
+
+        using var identity = new ContentHash();
+        identity.Add("experiment").Add(testSet.Fingerprint).Add(_options.Repeats.ToString(CultureInfo.InvariantCulture));
+        foreach (var s in list)
+        {
+            identity.Add(s.Strategy.Name).Add(s.Strategy.Fingerprint.Value).Add(s.Model);
+        }
+
+        foreach (var name in evaluatorList.SelectMany(e => e.EvaluationMetricNames))
+        {
+            identity.Add(name);
+        }
+
+        return new ExperimentPlan(list, testSet.Items, evaluatorList, identity.Finish());
+    }
+
+    private sealed record ExperimentPlan(IReadOnlyList<ExperimentStrategy> Strategies, IReadOnlyList<EvaluationItem> Items, IReadOnlyList<IEvaluator> Evaluators, string Identity);
+}
