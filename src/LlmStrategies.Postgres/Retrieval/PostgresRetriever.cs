@@ -11,15 +11,17 @@ namespace LlmStrategies.Postgres.Retrieval;
 /// <summary>
 /// Retrieval from a <see cref="PostgresChunkStore"/>: vector search with pgvector (exact, or approximate through
 /// the HNSW index), keyword search with PostgreSQL full-text search (<c>ts_rank_cd</c> over the query's lexemes joined
-/// by OR), or both, fetched in one round trip and fused by the library's <see cref="HybridRetriever"/> with the
-/// methods and weights of <see cref="PostgresRetrieverOptions"/>. Metadata filters run in the database as JSONB
-/// containment predicates.
+/// by OR), or both, fetched in one round trip (one statement returning both candidate lists) and fused in process by
+/// the library's own <see cref="ScoreFusion"/>, the code behind <see cref="HybridRetriever"/>, with the methods and
+/// weights of <see cref="PostgresRetrieverOptions"/>. Metadata filters run in the database as JSONB containment
+/// predicates.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Order: each list is ranked by score (descending) and then by chunk id (ascending, byte order of the UTF-8 text);
-/// fused results with equal scores keep the order of first appearance, vector list first, as in
-/// <see cref="HybridRetriever"/>. The result is deterministic for a given database content.
+/// Order: results are ranked by score, descending; equal scores are ordered by chunk id, descending — in each list
+/// (by the database, comparing ids byte-wise as UTF-8, which is ordinal order except between characters above U+FFFF
+/// and U+E000–U+FFFF) and in the fused list (by <see cref="ScoreFusion"/>, ordinally), the order trec_eval re-sorts a
+/// run into. The result is deterministic for a given database content.
 /// </para>
 /// <para>
 /// Keyword ranking is PostgreSQL's cover density, not BM25: on SQuAD its nDCG@10 is below the in-process BM25 (see the
@@ -89,11 +91,14 @@ public sealed class PostgresRetriever : IRetriever, IFingerprintable
             case PostgresSearchMode.Keyword:
                 return keywordHits;
             default:
-                var hybrid = new HybridRetriever(
-                    [new WeightedRetriever(new FetchedList(vectorHits), _options.VectorWeight, "vector"), new WeightedRetriever(new FetchedList(keywordHits), _options.KeywordWeight, "keyword")],
-                    _options.Fusion);
-                var fused = await hybrid.RetrieveAsync(request, cancellationToken).ConfigureAwait(false);
-                return fused.Select(c => Rename(c, Name)).ToArray();
+                var fused = ScoreFusion.Fuse([Candidates(vectorHits), Candidates(keywordHits)], [_options.VectorWeight, _options.KeywordWeight], _options.Fusion.Method, _options.Fusion.RrfK, request.Top);
+                var results = new RetrievedChunk[fused.Count];
+                for (var i = 0; i < results.Length; i++)
+                {
+                    results[i] = WithScore(fused[i].Item, fused[i].Score);
+                }
+
+                return results;
         }
     }
 
@@ -121,17 +126,28 @@ public sealed class PostgresRetriever : IRetriever, IFingerprintable
             .Add("content", _collection.ReadContentDigest());
     }
 
-    private static RetrievedChunk Rename(RetrievedChunk chunk, string name) => new()
+    private static RetrievedChunk WithScore(RetrievedChunk chunk, double score) => new()
     {
         ChunkId = chunk.ChunkId,
         SourceId = chunk.SourceId,
         Text = chunk.Text,
-        Score = chunk.Score,
+        Score = score,
         StartOffset = chunk.StartOffset,
         Length = chunk.Length,
         Metadata = chunk.Metadata,
-        RetrieverName = name,
+        RetrieverName = chunk.RetrieverName,
     };
+
+    private FusionCandidate<RetrievedChunk>[] Candidates(RetrievedChunk[] hits)
+    {
+        var candidates = new FusionCandidate<RetrievedChunk>[hits.Length];
+        for (var i = 0; i < hits.Length; i++)
+        {
+            candidates[i] = new FusionCandidate<RetrievedChunk>(hits[i], _options.Fusion.DeduplicateBy == FusionKey.SourceDocument ? hits[i].SourceId : hits[i].ChunkId, hits[i].Score);
+        }
+
+        return candidates;
+    }
 
     private async Task<Vector> EmbedAsync(string query, CancellationToken cancellationToken)
     {
@@ -218,8 +234,9 @@ public sealed class PostgresRetriever : IRetriever, IFingerprintable
         var ctes = new List<string>(3);
         if (vector)
         {
-            // Exact search orders by distance then id (a top-N sort over every row); the HNSW index orders by distance only.
-            var order = _options.Approximate ? $"embedding {op} @v" : $"embedding {op} @v, id";
+            // Exact search orders by distance then id (a top-N sort over every row); the HNSW index orders by distance only,
+            // and the final ORDER BY sorts its ties.
+            var order = _options.Approximate ? $"embedding {op} @v" : $"embedding {op} @v, id DESC";
             ctes.Add($"vector_hits AS (SELECT {Columns}, embedding {op} @v AS distance FROM {table} WHERE true{filter} ORDER BY {order} LIMIT @depth)");
             var score = _collection.Distance == PostgresVectorDistance.Cosine ? "1 - distance" : "-distance";
             parts.Add($"SELECT 0 AS list, id, source_id, text, start_offset, length, metadata, ({score})::float8 AS score FROM vector_hits");
@@ -231,10 +248,10 @@ public sealed class PostgresRetriever : IRetriever, IFingerprintable
             ctes.Add($"query AS (SELECT replace(plainto_tsquery('{_collection.TextSearchConfiguration}'::regconfig, @q)::text, ' & ', ' | ')::tsquery AS terms)");
             ctes.Add(string.Create(
                 CultureInfo.InvariantCulture,
-                $"keyword_hits AS (SELECT {Columns}, ts_rank_cd(tsv, query.terms, {_options.RankNormalization})::float8 AS score FROM {table}, query WHERE tsv @@ query.terms{filter} ORDER BY score DESC, id LIMIT @depth)"));
+                $"keyword_hits AS (SELECT {Columns}, ts_rank_cd(tsv, query.terms, {_options.RankNormalization})::float8 AS score FROM {table}, query WHERE tsv @@ query.terms{filter} ORDER BY score DESC, id DESC LIMIT @depth)"));
             parts.Add("SELECT 1 AS list, id, source_id, text, start_offset, length, metadata, score FROM keyword_hits");
         }
 
-        return $"WITH {string.Join(",\n", ctes)}\n{string.Join("\nUNION ALL\n", parts)}\nORDER BY list, score DESC, id";
+        return $"WITH {string.Join(",\n", ctes)}\n{string.Join("\nUNION ALL\n", parts)}\nORDER BY list, score DESC, id DESC";
     }
 }

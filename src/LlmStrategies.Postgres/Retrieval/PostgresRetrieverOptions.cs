@@ -24,8 +24,8 @@ public sealed class PostgresRetrieverOptions
     public int EfSearch { get; set; } = 100;
 
     /// <summary>
-    /// Gets or sets how the vector and keyword lists are fused in <see cref="PostgresSearchMode.Hybrid"/> mode, with the
-    /// meaning these options have for <see cref="HybridRetriever"/> (method, reciprocal-rank k, candidates per list,
+    /// Gets or sets how the vector and keyword lists are fused in <see cref="PostgresSearchMode.Hybrid"/> mode (by
+    /// <see cref="ScoreFusion"/>), with the meaning these options have for <see cref="HybridRetriever"/> (method, reciprocal-rank k, candidates per list,
     /// deduplication key). Tune them, and the weights, on labelled dev queries of your own corpus.
     /// </summary>
     public HybridRetrieverOptions Fusion { get; set; } = new();
@@ -71,8 +71,12 @@ public sealed class PostgresRetrieverOptions
             }
         }
 
-        // The same checks HybridRetriever makes, here so that a bad setting fails at construction, not at the first query.
-        _ = new HybridRetriever([new WeightedRetriever(FetchedList.Empty)], Fusion);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Fusion.RrfK, "PostgresRetrieverOptions.Fusion.RrfK");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(Fusion.CandidatesPerRetriever, "PostgresRetrieverOptions.Fusion.CandidatesPerRetriever");
+        if (!Enum.IsDefined(Fusion.Method) || !Enum.IsDefined(Fusion.DeduplicateBy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Fusion), "PostgresRetrieverOptions.Fusion.Method or DeduplicateBy is not a defined value.");
+        }
         return new PostgresRetrieverOptions
         {
             Mode = Mode,

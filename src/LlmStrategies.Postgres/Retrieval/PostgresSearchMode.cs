@@ -9,6 +9,6 @@ public enum PostgresSearchMode
     /// <summary>PostgreSQL full-text search only (no embedding model needed).</summary>
     Keyword,
 
-    /// <summary>Both, fetched in one round trip and fused as <c>HybridRetriever</c> fuses. The default.</summary>
+    /// <summary>Both, fetched in one round trip and fused by <c>ScoreFusion</c>, as <c>HybridRetriever</c> fuses. The default.</summary>
     Hybrid,
 }

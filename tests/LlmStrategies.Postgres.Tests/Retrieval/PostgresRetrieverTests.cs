@@ -119,7 +119,7 @@ public class PostgresRetrieverTests
     }
 
     [Test]
-    public async Task EqualScores_AreOrderedByChunkId()
+    public async Task EqualScores_AreOrderedByChunkIdDescending_AsTheCoreFusionOrdersThem()
     {
         await using var database = await PostgresServer.MigratedAsync();
         var store = await PostgresChunkStore.CreateOrOpenAsync(database, "ties", 2);
@@ -131,9 +131,9 @@ public class PostgresRetrieverTests
 
         Assert.Multiple(async () =>
         {
-            Assert.That((await vector.RetrieveAsync(new RetrievalRequest("router", 3))).Select(c => c.ChunkId), Is.EqualTo(new[] { "a", "b", "c" }));
-            Assert.That((await keyword.RetrieveAsync(new RetrievalRequest("router", 3))).Select(c => c.ChunkId), Is.EqualTo(new[] { "a", "b", "c" }));
-            Assert.That((await hybrid.RetrieveAsync(new RetrievalRequest("router", 4))).Select(c => c.ChunkId), Is.EqualTo(new[] { "a", "b", "c", "d" }));
+            Assert.That((await vector.RetrieveAsync(new RetrievalRequest("router", 3))).Select(c => c.ChunkId), Is.EqualTo(new[] { "d", "c", "b" }));
+            Assert.That((await keyword.RetrieveAsync(new RetrievalRequest("router", 3))).Select(c => c.ChunkId), Is.EqualTo(new[] { "d", "c", "b" }));
+            Assert.That((await hybrid.RetrieveAsync(new RetrievalRequest("router", 4))).Select(c => c.ChunkId), Is.EqualTo(new[] { "d", "c", "b", "a" }));
         });
     }
 
