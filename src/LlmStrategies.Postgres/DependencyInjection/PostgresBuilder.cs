@@ -1,9 +1,12 @@
 using LlmStrategies;
 using LlmStrategies.Postgres;
 using LlmStrategies.Postgres.DependencyInjection;
+using LlmStrategies.Postgres.Experiments;
 using LlmStrategies.Postgres.FewShot;
+using LlmStrategies.Postgres.Monitoring;
 using LlmStrategies.Postgres.Retrieval;
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Compliance.Redaction;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -77,6 +80,38 @@ public sealed class PostgresBuilder
             provider.GetService<IEmbeddingGenerator<string, Embedding<float>>>(),
             provider.GetRequiredService<IOptions<PostgresRetrieverOptions>>().Value));
         Services.TryAddSingleton<IRetriever>(provider => provider.GetRequiredService<PostgresRetriever>());
+        return this;
+    }
+
+    /// <summary>Registers <see cref="PostgresExperimentHistory"/> as a singleton.</summary>
+    /// <returns>This builder.</returns>
+    public PostgresBuilder AddExperimentHistory()
+    {
+        Services.TryAddSingleton(provider => new PostgresExperimentHistory(provider.GetRequiredService<PostgresDatabase>(), provider.GetService<TimeProvider>()));
+        return this;
+    }
+
+    /// <summary>
+    /// Registers <see cref="PostgresCallLog"/> as a singleton, redacting with the registered
+    /// <see cref="IRedactorProvider"/> (add <c>services.AddLlmContentRedaction()</c>) unless the options turn redaction off.
+    /// </summary>
+    /// <param name="configure">Sets the options (log name, redaction); optional.</param>
+    /// <returns>This builder.</returns>
+    public PostgresBuilder AddCallLog(Action<PostgresCallLogOptions>? configure = null)
+    {
+        var options = Services.AddOptions<PostgresCallLogOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresCallLogOptions>>(new OptionsCheck<PostgresCallLogOptions>(o => ArgumentException.ThrowIfNullOrWhiteSpace(o.LogName, "PostgresCallLogOptions.LogName"))));
+        Services.TryAddSingleton(provider => new PostgresCallLog(
+            provider.GetRequiredService<PostgresDatabase>(),
+            provider.GetRequiredService<IOptions<PostgresCallLogOptions>>().Value,
+            provider.GetService<IRedactorProvider>(),
+            provider.GetService<TimeProvider>()));
         return this;
     }
 }

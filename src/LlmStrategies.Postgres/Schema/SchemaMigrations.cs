@@ -34,6 +34,61 @@ internal static class SchemaMigrations
                 PRIMARY KEY (store, id));
             CREATE INDEX few_shot_examples_metadata ON {s}.few_shot_examples USING gin (metadata jsonb_path_ops);
             """),
+        new(2, "experiment history", s => $"""
+            CREATE TABLE {s}.experiment_runs (
+                run_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                name text NOT NULL,
+                dataset_name text NOT NULL,
+                dataset_fingerprint text NOT NULL,
+                completed_at timestamptz NOT NULL,
+                recorded_at timestamptz NOT NULL,
+                accepted_at timestamptz,
+                report jsonb NOT NULL);
+            CREATE TABLE {s}.experiment_strategies (
+                run_id bigint NOT NULL REFERENCES {s}.experiment_runs (run_id) ON DELETE CASCADE,
+                strategy text NOT NULL,
+                fingerprint text NOT NULL,
+                model text,
+                PRIMARY KEY (run_id, strategy));
+            CREATE INDEX experiment_strategies_by_name ON {s}.experiment_strategies (strategy, run_id);
+            CREATE INDEX experiment_runs_by_dataset ON {s}.experiment_runs (dataset_name, completed_at);
+            CREATE TABLE {s}.experiment_records (
+                run_id bigint NOT NULL REFERENCES {s}.experiment_runs (run_id) ON DELETE CASCADE,
+                strategy text NOT NULL,
+                item_id text NOT NULL,
+                repeat integer NOT NULL,
+                record jsonb NOT NULL,
+                PRIMARY KEY (run_id, strategy, item_id, repeat));
+            CREATE TABLE {s}.tuned_configurations (
+                configuration_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                strategy text NOT NULL,
+                dataset_name text NOT NULL,
+                fingerprint text NOT NULL,
+                settings jsonb NOT NULL,
+                dev_score double precision,
+                run_id bigint REFERENCES {s}.experiment_runs (run_id) ON DELETE SET NULL,
+                recorded_at timestamptz NOT NULL);
+            CREATE INDEX tuned_configurations_by_strategy ON {s}.tuned_configurations (strategy, dataset_name, recorded_at);
+            """),
+        new(3, "production call log", s => $"""
+            CREATE TABLE {s}.call_log (
+                log text NOT NULL,
+                id text NOT NULL,
+                logged_at timestamptz NOT NULL,
+                strategy text NOT NULL,
+                fingerprint text NOT NULL,
+                outcome text NOT NULL,
+                input text NOT NULL,
+                output text NOT NULL,
+                model text,
+                latency_ms double precision NOT NULL,
+                input_tokens bigint,
+                cached_input_tokens bigint,
+                output_tokens bigint,
+                sources text[] NOT NULL,
+                PRIMARY KEY (log, id));
+            CREATE INDEX call_log_by_time ON {s}.call_log (log, logged_at);
+            """),
     ];
 
     public static int Latest => All[^1].Version;
