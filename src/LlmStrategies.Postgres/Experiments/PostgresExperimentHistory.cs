@@ -350,7 +350,14 @@ public sealed class PostgresExperimentHistory
             cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    private Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
+        RunAsync(sql, (command, ct) => command.ExecuteNonQueryAsync(ct), parameters, cancellationToken);
+
+    private Task<T?> ReadScalarAsync<T>(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters) =>
+        RunAsync(sql, async (command, ct) => await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is { } value and not DBNull ? (T?)value : default, parameters, cancellationToken);
+
+    /// <summary>Runs one parameterised command on a pooled connection, with the database's retries.</summary>
+    private async Task<T> RunAsync<T>(string sql, Func<NpgsqlCommand, CancellationToken, Task<T>> run, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
     {
         await _database.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
         return await _database.Retry.ExecuteAsync(
@@ -364,28 +371,7 @@ public sealed class PostgresExperimentHistory
                         command.Parameters.AddWithValue(name, value);
                     }
 
-                    return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                }
-            },
-            cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<T?> ReadScalarAsync<T>(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
-    {
-        await _database.EnsureReadyAsync(cancellationToken).ConfigureAwait(false);
-        return await _database.Retry.ExecuteAsync(
-            async (connection, ct) =>
-            {
-                var command = new NpgsqlCommand(sql, connection);
-                await using (command.ConfigureAwait(false))
-                {
-                    foreach (var (name, value) in parameters)
-                    {
-                        command.Parameters.AddWithValue(name, value);
-                    }
-
-                    var result = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
-                    return result is null or DBNull ? default : (T)result;
+                    return await run(command, ct).ConfigureAwait(false);
                 }
             },
             cancellationToken).ConfigureAwait(false);
