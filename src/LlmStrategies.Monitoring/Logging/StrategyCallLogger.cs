@@ -10,7 +10,7 @@ namespace LlmStrategies.Monitoring.Logging;
 /// through the <see cref="IRedactorProvider"/>'s redactor for <see cref="LlmDataClassifications.PromptContent"/>
 /// (register one with <c>services.AddLlmContentRedaction()</c>), never logged raw.
 /// </summary>
-public sealed partial class StrategyCallLogger
+public sealed class StrategyCallLogger
 {
     private readonly ILogger _logger;
     private readonly Redactor? _redactor;
@@ -43,22 +43,28 @@ public sealed partial class StrategyCallLogger
             return;
         }
 
-        LogCall(
-            result.StrategyName,
-            result.Fingerprint.Value,
-            result.Request.Id,
-            result.Outcome,
-            result.ModelId,
-            result.Usage.InputTokenCount,
-            result.Usage.CachedInputTokenCount,
-            result.Usage.OutputTokenCount,
-            result.Elapsed.TotalMilliseconds,
-            result.FallbackReason);
+        var state = new CallLogState()
+            .Field("Strategy ", "Strategy", result.StrategyName)
+            .Field(" (", "Fingerprint", result.Fingerprint.Value, ")")
+            .Field(" request ", "RequestId", result.Request.Id)
+            .Field(": ", "Outcome", result.Outcome)
+            .Field(", model ", "Model", result.ModelId)
+            .Field(", tokens in ", "InputTokens", result.Usage.InputTokenCount)
+            .Field(" (cached ", "CachedInputTokens", result.Usage.CachedInputTokenCount, ")")
+            .Field(" out ", "OutputTokens", result.Usage.OutputTokenCount)
+            .Field(", ", "LatencyMs", Math.Round(result.Elapsed.TotalMilliseconds, 1), " ms")
+            .Field(", fallback ", "FallbackReason", result.FallbackReason);
+        _logger.Log(LogLevel.Information, CallEvent, state, null, CallLogState.Format);
         if (_redactor is not null)
         {
             var question = _redactor.Redact(result.Request.Question);
             var answer = _redactor.Redact(result.Answer ?? string.Empty);
-            LogContent(result.StrategyName, result.Request.Id, question, answer);
+            var content = new CallLogState()
+                .Field("Strategy ", "Strategy", result.StrategyName)
+                .Field(" request ", "RequestId", result.Request.Id)
+                .Field(" content (redacted): question ", "Question", question)
+                .Field("; answer ", "Answer", answer);
+            _logger.Log(LogLevel.Information, ContentEvent, content, null, CallLogState.Format);
         }
     }
 
@@ -74,16 +80,15 @@ public sealed partial class StrategyCallLogger
             return;
         }
 
-        LogFailed(strategy, requestId, (exception as StrategyExecutionException)?.Stage.ToString(), exception.GetType().FullName, exception);
+        var state = new CallLogState()
+            .Field("Strategy ", "Strategy", strategy)
+            .Field(" request ", "RequestId", requestId)
+            .Field(" failed in stage ", "Stage", (exception as StrategyExecutionException)?.Stage.ToString())
+            .Field(exception is StrategyExecutionException ? ": " : " failed: ", "ErrorType", exception.GetType().FullName);
+        _logger.Log(LogLevel.Warning, FailedEvent, state, exception, CallLogState.Format);
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "Strategy {Strategy} ({Fingerprint}) request {RequestId}: {Outcome}, model {Model}, tokens in {InputTokens} (cached {CachedInputTokens}) out {OutputTokens}, {LatencyMs} ms, fallback {FallbackReason}")]
-    private partial void LogCall(string strategy, string fingerprint, string? requestId, StrategyOutcome outcome, string? model, long? inputTokens, long? cachedInputTokens, long? outputTokens, double latencyMs, string? fallbackReason);
-
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Strategy {Strategy} request {RequestId} content (redacted): question {Question}; answer {Answer}")]
-    private partial void LogContent(string strategy, string? requestId, string question, string answer);
-
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Strategy {Strategy} request {RequestId} failed in stage {Stage}: {ErrorType}")]
-    private partial void LogFailed(string strategy, string? requestId, string? stage, string? errorType, Exception exception);
+    private static readonly EventId CallEvent = new(1, "StrategyCall");
+    private static readonly EventId ContentEvent = new(2, "StrategyCallContent");
+    private static readonly EventId FailedEvent = new(3, "StrategyCallFailed");
 }

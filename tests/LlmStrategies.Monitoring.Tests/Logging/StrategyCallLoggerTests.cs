@@ -1,6 +1,7 @@
 using LlmStrategies.Monitoring.Logging;
 using LlmStrategies.Pipeline;
 using LlmStrategies.Tests.TestDoubles;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Compliance.Redaction;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -47,6 +48,54 @@ public class StrategyCallLoggerTests
         {
             Assert.That(content.Message, Does.Contain("my e-mail is [email] and my key [secret]").And.Contain("Reply to [email]"));
             Assert.That(logger.Collector.GetSnapshot().Select(r => r.Message), Has.None.Contains("@example.com"));
+        });
+    }
+
+    [Test]
+    public async Task MissingValues_LeaveNoEmptyPlaceholders()
+    {
+        using var services = new ServiceCollection().AddLlmContentRedaction().BuildServiceProvider();
+        var logger = new FakeLogger();
+        var callLogger = new StrategyCallLogger(logger, new CallLoggingOptions { IncludeContent = true }, services.GetRequiredService<IRedactorProvider>());
+        var model = new TestChatClient
+        {
+            GetResponseAsyncCallback = (_, _, _) => Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, "fine"))
+            {
+                ModelId = "m1",
+                Usage = new UsageDetails { InputTokenCount = 10, OutputTokenCount = 2 },
+            }),
+        };
+        var result = await new StrategyPipelineBuilder("support", model).Build().RunAsync(new StrategyRequest("how?"));
+
+        callLogger.Log(result);
+
+        var call = logger.Collector.GetSnapshot()[0];
+        var content = logger.Collector.GetSnapshot()[1];
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Request.Id, Is.Null, "precondition: no request id");
+            Assert.That(result.Usage.CachedInputTokenCount, Is.Null, "precondition: no cached-token count");
+            Assert.That(call.Message, Does.Match(@"^Strategy support \([0-9a-f]+\): Answered, model m1, tokens in 10 out 2, [\d.]+ ms$"));
+            Assert.That(call.StructuredState!.Select(p => p.Key), Has.None.EqualTo("RequestId").And.None.EqualTo("CachedInputTokens").And.None.EqualTo("FallbackReason"));
+            Assert.That(call.StructuredState!.Single(p => p.Key == "{OriginalFormat}").Value, Does.StartWith("Strategy {Strategy} ({Fingerprint}): {Outcome}, model {Model}"));
+            Assert.That(content.Message, Is.EqualTo("Strategy support content (redacted): question how?; answer fine"));
+        });
+    }
+
+    [Test]
+    public void AFailure_IsLoggedOnceWithItsException()
+    {
+        var logger = new FakeLogger();
+        var failure = new InvalidOperationException("model down");
+
+        new StrategyCallLogger(logger).LogFailure("support", "r-9", failure);
+
+        var record = logger.Collector.GetSnapshot().Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(record.Level, Is.EqualTo(LogLevel.Warning));
+            Assert.That(record.Message, Is.EqualTo("Strategy support request r-9 failed: System.InvalidOperationException"));
+            Assert.That(record.Exception, Is.SameAs(failure));
         });
     }
 
