@@ -11,6 +11,9 @@ namespace LlmStrategies.Resilience;
 /// attempt timeout, a 180 s overall timeout and a circuit breaker; concurrency limiting, fallback and hedging are off
 /// until configured. Validated by the same source-generated validator in code and on host start.
 /// </summary>
+// The TimeSpan ranges are checked by the source-generated ResilienceOptionsValidator, which carries its own
+// trimming-safe copy of RangeAttribute; the attribute instances here are metadata only, never evaluated by reflection.
+#pragma warning disable IL2026
 public sealed class ResilienceOptions
 {
     /// <summary>Gets or sets how many times a transient failure is retried. Default 3; 0 disables retries.</summary>
@@ -112,3 +115,4 @@ public sealed class ResilienceOptions
         _ => false,
     };
 }
+#pragma warning restore IL2026
