@@ -62,6 +62,7 @@ public sealed class OpenAIFineTunerOptions : IValidatableObject
     /// Gets or sets the rules the training (and validation) files are checked against before upload; a file with errors
     /// is not uploaded. Set to <see langword="null"/> to skip the check. Default: the validator's defaults.
     /// </summary>
+    [Microsoft.Extensions.Options.ValidateObjectMembers]
     public TrainingDataValidationOptions? Validation { get; set; } = new();
 
     /// <summary>Gets the endpoint that will be used: <see cref="Endpoint"/> or <see cref="DefaultEndpoint"/>.</summary>

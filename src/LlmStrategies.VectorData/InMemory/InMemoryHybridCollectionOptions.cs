@@ -1,4 +1,5 @@
 using LlmStrategies.Retrieval.Keyword;
+using Microsoft.Extensions.Options;
 using LlmStrategies.VectorSearch;
 using Microsoft.Extensions.VectorData;
 
@@ -37,5 +38,6 @@ public sealed class InMemoryHybridCollectionOptions : VectorStoreCollectionOptio
     public Bm25Options? Bm25 { get; set; }
 
     /// <summary>Gets or sets how hybrid search fuses the vector and keyword lists; <see langword="null"/> for the defaults.</summary>
+    [ValidateObjectMembers]
     public HybridFusionOptions? Fusion { get; set; }
 }

@@ -1,4 +1,5 @@
 using LlmStrategies.Retrieval.Keyword;
+using Microsoft.Extensions.Options;
 using LlmStrategies.VectorSearch;
 using Microsoft.Extensions.AI;
 
@@ -17,5 +18,6 @@ public sealed class InMemoryHybridVectorStoreOptions
     public Bm25Options? Bm25 { get; set; }
 
     /// <summary>Gets or sets how hybrid search fuses the vector and keyword lists; <see langword="null"/> for the defaults.</summary>
+    [ValidateObjectMembers]
     public HybridFusionOptions? Fusion { get; set; }
 }
