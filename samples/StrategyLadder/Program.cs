@@ -7,7 +7,7 @@
 //   dotnet run --project samples/StrategyLadder -- --ChatProvider:Provider=Ollama --ChatProvider:Model=llama3.2
 //   dotnet run --project samples/StrategyLadder -- --ChatProvider:Provider=OpenAI --ChatProvider:Model=gpt-4o-mini --Ladder:Budget=0.50
 //   dotnet run --project samples/StrategyLadder -- --Ladder:Dataset=../shared/data/squad/squad-v1.1-dev-part-a.json
-// Settings: see LadderOptions.cs (--Ladder:Name=value, or LLMSTRATEGIES_Ladder__Name=value).
+// Settings: see LadderOptions.cs (--Ladder:Name=value, or LLMSTRATEGIES_Ladder__Name=value); exit codes: README.md.
 using System.Diagnostics;
 using System.Globalization;
 using LlmStrategies;
@@ -32,7 +32,13 @@ using StrategyLadder;
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
 builder.Configuration.AddEnvironmentVariables("LLMSTRATEGIES_").AddCommandLine(args);
-builder.Services.AddChatProvider(o => builder.Configuration.GetSection("ChatProvider").Bind(o));
+if (LadderSettings.Validate(builder.Configuration, args, Console.Error) is { } invalid)
+{
+    return invalid; // every setting is checked before any work; see README.md for the exit codes
+}
+
+builder.Services.AddChatProvider(o => builder.Configuration.GetSection("ChatProvider").Bind(o)).UseLadderResilience(builder.Configuration);
+LadderInterruption.ReplaceHostLifetime(builder.Services);
 var ladder = new LadderOptions();
 builder.Configuration.GetSection("Ladder").Bind(ladder);
 
@@ -46,6 +52,8 @@ catch (OptionsValidationException ex)
     await Console.Error.WriteLineAsync($"Configuration error: {ex.Message}");
     return 2;
 }
+
+using var interruption = LadderInterruption.Listen(Path.Combine(ladder.Output, "checkpoint.jsonl"));
 
 var console = AnsiConsole.Console;
 if (Console.IsOutputRedirected)
@@ -171,7 +179,18 @@ var strategies = rungs
 var prices = ladder.Prices is null ? DefaultPrices(provider, model) : PriceTable.Load(ladder.Prices);
 prices.Save(Path.Combine(ladder.Output, "prices.json"));
 var checkpointPath = Path.Combine(ladder.Output, "checkpoint.jsonl");
-using var cache = ladder.NoCache ? null : new JsonlResponseCache(Path.Combine(ladder.Output, "cache", "responses.jsonl"));
+JsonlResponseCache? openedCache;
+try
+{
+    openedCache = ladder.NoCache ? null : new JsonlResponseCache(Path.Combine(ladder.Output, "cache", "responses.jsonl"));
+}
+catch (ExperimentFileException ex)
+{
+    console.MarkupLineInterpolated($"[red]{ex.Message}[/]"); // for example another run of the sample is using the cache
+    return ExitCodes.ExperimentFile;
+}
+
+using var cache = openedCache;
 var runner = new ExperimentRunner(
     new ExperimentOptions
     {
@@ -188,7 +207,11 @@ IReadOnlyList<Microsoft.Extensions.AI.Evaluation.IEvaluator> evaluators = [new C
 CostEstimate estimate;
 try
 {
-    estimate = await runner.EstimateAsync(strategies, test, evaluators);
+    estimate = await runner.EstimateAsync(strategies, test, evaluators, interruption.Token);
+}
+catch (OperationCanceledException) when (interruption.IsRequested)
+{
+    return interruption.Report();
 }
 catch (ExperimentFileException ex)
 {
@@ -201,7 +224,11 @@ console.WriteLine($"Pre-flight: {estimate}{((ladder.Budget ?? (offline ? null : 
 ExperimentRun run;
 try
 {
-    run = await RunWithProgressAsync(runner, strategies, test, evaluators);
+    run = await RunWithProgressAsync(runner, strategies, test, evaluators, interruption.Token);
+}
+catch (OperationCanceledException) when (interruption.IsRequested)
+{
+    return interruption.Report();
 }
 catch (BudgetExceededException ex)
 {
@@ -369,7 +396,7 @@ static PriceTable DefaultPrices(ChatProviderOptions provider, string model)
     return table;
 }
 
-async Task<ExperimentRun> RunWithProgressAsync(ExperimentRunner experimentRunner, ExperimentStrategy[] entries, EvaluationDataset testSet, IReadOnlyList<Microsoft.Extensions.AI.Evaluation.IEvaluator> evaluatorList)
+async Task<ExperimentRun> RunWithProgressAsync(ExperimentRunner experimentRunner, ExperimentStrategy[] entries, EvaluationDataset testSet, IReadOnlyList<Microsoft.Extensions.AI.Evaluation.IEvaluator> evaluatorList, CancellationToken cancellationToken)
 {
     if (console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
     {
@@ -383,7 +410,7 @@ async Task<ExperimentRun> RunWithProgressAsync(ExperimentRunner experimentRunner
                 task.Value = p.Completed;
                 task.Description = p.StrategyName is null ? "Running the ladder" : $"{p.StrategyName} ({p.Reused} reused)";
             });
-            result = await experimentRunner.RunAsync(entries, testSet, evaluatorList, reporter);
+            result = await experimentRunner.RunAsync(entries, testSet, evaluatorList, reporter, cancellationToken);
         });
         return result!;
     }
@@ -399,7 +426,7 @@ async Task<ExperimentRun> RunWithProgressAsync(ExperimentRunner experimentRunner
             Console.WriteLine($"  progress: {p.Completed}/{p.Total} runs ({p.Reused} reused from checkpoint or cache)");
         }
     });
-    return await experimentRunner.RunAsync(entries, testSet, evaluatorList, plain);
+    return await experimentRunner.RunAsync(entries, testSet, evaluatorList, plain, cancellationToken);
 }
 
 void PrintTable(ExperimentReport r)

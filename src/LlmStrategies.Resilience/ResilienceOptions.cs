@@ -70,6 +70,13 @@ public sealed class ResilienceOptions
     [Range(typeof(TimeSpan), "00:00:00.5", "1.00:00:00", ErrorMessage = "ResilienceOptions.CircuitBreakerBreakDuration must be between 0.5 s and one day.")]
     public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Gets or sets which failures count against the circuit breaker; <see langword="null"/> (default) counts every
+    /// transient failure (<see cref="IsTransient"/>). Narrow it, for example to timeouts and connection failures, so that
+    /// the breaker opens when a server stops answering but not when it rate-limits (429), which retries with Retry-After handle.
+    /// </summary>
+    public Func<Exception, bool>? CircuitBreakerCounts { get; set; }
+
     /// <summary>Gets or sets the most calls in flight at once; <see langword="null"/> (default) for no limit.</summary>
     [Range(1, int.MaxValue, ErrorMessage = "ResilienceOptions.MaxConcurrency: the concurrency limit must be at least 1, or null for none.")]
     public int? MaxConcurrency { get; set; }

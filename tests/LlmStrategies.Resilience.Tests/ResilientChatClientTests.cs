@@ -239,6 +239,28 @@ public class ResilientChatClientTests
         });
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    [CancelAfter(60_000)]
+    public async Task Streaming_CancelledAfterTheFirstUpdate_EndsTheStream_AndCancelsTheModelStream(bool defaultRecipe, CancellationToken hangGuard)
+    {
+        // The default recipe's attempt and total timeouts are on (Fast keeps them); the pipeline you bring has none.
+        var inner = new HoldingStreamChatClient();
+        using var client = defaultRecipe ? new ResilientChatClient(inner, Fast()) : new ResilientChatClient(inner, Polly.ResiliencePipeline.Empty);
+        using var caller = CancellationTokenSource.CreateLinkedTokenSource(hangGuard);
+        var updates = client.GetStreamingResponseAsync(Question, cancellationToken: caller.Token).GetAsyncEnumerator(hangGuard);
+        Assert.That(await updates.MoveNextAsync(), Is.True);
+        var next = updates.MoveNextAsync().AsTask();
+        await inner.Holding.WaitAsync(hangGuard);
+
+        await caller.CancelAsync();
+
+        Assert.CatchAsync<OperationCanceledException>(async () => await next);
+        await inner.Cancelled.WaitAsync(hangGuard);
+        await updates.DisposeAsync();
+        await inner.Ended.WaitAsync(hangGuard);
+    }
+
     [Test]
     public void InvalidOptions_AreRejected_NamingTheSetting()
     {

@@ -299,7 +299,7 @@ public class ExperimentRunnerTests
         var run = await new ExperimentRunner(new ExperimentOptions { RequestsPerSecond = 1_000 }).RunAsync([new ExperimentStrategy(strategy)], Questions(12), [new ContainsEvaluator()]);
         Assert.That(strategy.Calls, Is.EqualTo(12));
         Assert.That(run.Records, Has.Count.EqualTo(12));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ExperimentRunner(new ExperimentOptions { RequestsPerSecond = 0 }));
+        Assert.That(() => new ExperimentRunner(new ExperimentOptions { RequestsPerSecond = 0 }), Throws.TypeOf<Microsoft.Extensions.Options.OptionsValidationException>().With.Message.Contains("ExperimentOptions.RequestsPerSecond"));
     }
 
     [Test]

@@ -121,6 +121,36 @@ public class StrategyTelemetryTests
     }
 }
 
+/// <summary>The span status of a failed run names the failure without the prompt it quoted.</summary>
+public class StrategyTelemetryRedactionTests
+{
+    [Test]
+    public void AFailureQuotingThePrompt_LeavesNoSecretInTheSpanStatus()
+    {
+        var stopped = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == StrategyTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { lock (stopped) { stopped.Add(a); } },
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var telemetry = new StrategyTelemetry();
+        const string Leaky = "cannot answer 'mail bob@example.com' (user jane@example.com, key sk-abcdefghijklmnopqrstuvwx)";
+        var failing = new StrategyPipelineBuilder("leaky", new TestChatClient { GetResponseAsyncCallback = (_, _, _) => throw new InvalidOperationException(Leaky) }).UseTelemetry(telemetry).Build();
+
+        Assert.That(() => failing.RunAsync(new StrategyRequest("mail bob@example.com")), Throws.TypeOf<StrategyExecutionException>());
+
+        var statuses = stopped.Where(a => a.Status == ActivityStatusCode.Error).Select(a => a.StatusDescription ?? string.Empty).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(statuses, Has.Length.EqualTo(2), "the run and its model-call stage");
+            Assert.That(statuses, Has.All.Contain("InvalidOperationException: cannot answer [quoted text removed]"));
+            Assert.That(statuses, Has.None.Contain("example.com").And.None.Contain("sk-abc"));
+        });
+    }
+}
+
 /// <summary>A one-model price list: the telemetry only sees <see cref="IModelPricing"/>.</summary>
 internal sealed record PerMillionPricing(string Currency, string ModelId, decimal InputPerMillion, decimal CachedInputPerMillion, decimal OutputPerMillion) : IModelPricing
 {

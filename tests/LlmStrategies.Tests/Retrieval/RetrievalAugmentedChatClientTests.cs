@@ -100,4 +100,24 @@ public class RetrievalAugmentedChatClientTests
         Assert.That(() => new RetrievalAugmentedChatClient(new ExtractiveBaselineChatClient(), TestRetriever.Returning(), new RetrievalAugmentationOptions { Top = 0 }),
             Throws.TypeOf<Microsoft.Extensions.Options.OptionsValidationException>().With.Message.Contains("RetrievalAugmentationOptions.Top"));
     }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task Streaming_CancelledAfterTheFirstUpdate_EndsTheStream_AndCancelsTheInnerStream(CancellationToken hangGuard)
+    {
+        var inner = new HoldingStreamChatClient();
+        using var client = inner.AsBuilder().UseRetrievalAugmentation(TestRetriever.Returning(Docs)).Build();
+        using var caller = CancellationTokenSource.CreateLinkedTokenSource(hangGuard);
+        var updates = client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "2+2?")], cancellationToken: caller.Token).GetAsyncEnumerator(hangGuard);
+        Assert.That(await updates.MoveNextAsync(), Is.True);
+        var next = updates.MoveNextAsync().AsTask();
+        await inner.Holding.WaitAsync(hangGuard);
+
+        await caller.CancelAsync();
+
+        Assert.CatchAsync<OperationCanceledException>(async () => await next);
+        await inner.Cancelled.WaitAsync(hangGuard);
+        await updates.DisposeAsync();
+        await inner.Ended.WaitAsync(hangGuard);
+    }
 }
