@@ -1,3 +1,4 @@
+using LlmStrategies.Pipeline;
 namespace LlmStrategies.Retrieval.Hybrid;
 
 /// <summary>
@@ -6,7 +7,7 @@ namespace LlmStrategies.Retrieval.Hybrid;
 /// once and collects each retriever's contribution; a retriever listing the same result twice counts its best rank.
 /// Ties are broken by first appearance (retriever order, then rank).
 /// </summary>
-public sealed class HybridRetriever : IRetriever, IFingerprintable
+public sealed class HybridRetriever : IRetriever, IFingerprintable, IContentVersioned
 {
     private readonly WeightedRetriever[] _retrievers;
     private readonly HybridRetrieverOptions _options;
@@ -42,6 +43,9 @@ public sealed class HybridRetriever : IRetriever, IFingerprintable
         var lists = await Task.WhenAll(_retrievers.Select(r => r.Retriever.RetrieveAsync(depth, cancellationToken).AsTask())).ConfigureAwait(false);
         return Fuse(lists, request.Top);
     }
+
+    /// <summary>Gets the version of the content this component answers from (its inner components' versions combined).</summary>
+    public long ContentVersion => ContentVersions.Combine([.. _retrievers.Select(r => r.Retriever)]);
 
     /// <inheritdoc/>
     public void AddToFingerprint(FingerprintBuilder builder)
