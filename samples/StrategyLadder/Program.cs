@@ -50,7 +50,7 @@ try
 catch (OptionsValidationException ex)
 {
     await Console.Error.WriteLineAsync($"Configuration error: {ex.Message}");
-    return 2;
+    return ExitCodes.InvalidSettings;
 }
 
 using var interruption = LadderInterruption.Listen(Path.Combine(ladder.Output, "checkpoint.jsonl"));
@@ -70,7 +70,7 @@ var corpus = dataset.Corpus;
 if (corpus.Count == 0)
 {
     console.MarkupLine("[red]The dataset has no corpus; give a JSONL/CSV dataset its documents with --Ladder:Corpus=corpus.jsonl.[/]");
-    return 2;
+    return ExitCodes.InvalidSettings;
 }
 
 console.WriteLine($"Dataset '{dataset.Name}': {dataset.Items.Count} questions over {corpus.Count} documents (fingerprint {dataset.Fingerprint}).");
@@ -101,7 +101,7 @@ var leakage = new LeakageChecker().Check(test.Items, [LeakageSource.FromExamples
 console.WriteLine($"Leakage check: {leakage}");
 if (!leakage.IsClean && ladder.FailOnLeakage)
 {
-    return 4;
+    return ExitCodes.Leakage;
 }
 
 // 4. Retrievers over the corpus: BM25 always; exact SIMD vector search when the local embedding model is present.
@@ -218,7 +218,7 @@ catch (OperationCanceledException) when (interruption.IsRequested)
 catch (ExperimentFileException ex)
 {
     console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
-    return 6;
+    return ExitCodes.ExperimentFile;
 }
 
 console.WriteLine($"Pre-flight: {estimate}{((ladder.Budget ?? (offline ? null : 1.00m)) is { } b ? $"; budget {b} {prices.Currency}" : string.Empty)}.");
@@ -235,18 +235,18 @@ catch (OperationCanceledException) when (interruption.IsRequested)
 catch (BudgetExceededException ex)
 {
     console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
-    return 5;
+    return ExitCodes.Budget;
 }
 catch (ExperimentFileException ex)
 {
     // The checkpoint is for resuming the same configuration after a crash; another configuration must not mix into it.
     console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
-    return 6;
+    return ExitCodes.ExperimentFile;
 }
 catch (InvalidOperationException ex) when (ex.Message.Contains("cannot price", StringComparison.Ordinal))
 {
     console.MarkupLineInterpolated($"[red]{ex.Message}[/] Pass a price table with --Ladder:Prices=prices.json (see {Path.Combine(ladder.Output, "prices.json")} for the format).");
-    return 5;
+    return ExitCodes.Budget;
 }
 
 File.Delete(checkpointPath); // the run finished; the checkpoint is only for resuming after a crash
@@ -309,7 +309,7 @@ if (strategyErrors > 0)
 {
     var first = report.Errors.First(e => e.Metric is null);
     console.MarkupLineInterpolated($"[red]{strategyErrors} of {run.Records.Count} runs failed (first: {first.Strategy} / {first.Item}: {first.Message}); their items are unscored. See the Errors section of {paths[1]}.[/]");
-    return 7;
+    return ExitCodes.RunsFailed;
 }
 
 if (gateBaseline is not null)
@@ -318,7 +318,7 @@ if (gateBaseline is not null)
     console.WriteLine(gate.ToString());
     if (!gate.Passed)
     {
-        return 3;
+        return ExitCodes.GateFailed;
     }
 }
 
@@ -326,7 +326,7 @@ vector?.Dispose();
 adaptedVector?.Dispose();
 embeddings?.Dispose();
 await host.StopAsync();
-return 0;
+return ExitCodes.Success;
 
 EvaluationDataset LoadDataset(LadderOptions options)
 {

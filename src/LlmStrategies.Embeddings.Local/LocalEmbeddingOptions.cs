@@ -24,7 +24,7 @@ public sealed class LocalEmbeddingOptions : IValidatableObject
     /// Threads one call may use to encode a large batch (default 1: each call runs on the calling thread, and
     /// concurrent calls run in parallel). Raise it for bulk indexing on an otherwise idle machine.
     /// </summary>
-    [Range(1, 1_024, ErrorMessage = "LocalEmbeddingOptions.MaxDegreeOfParallelism must be between 1 and 1,024 threads.")]
+    [ValueRange(1, 1_024, ErrorMessage = "LocalEmbeddingOptions.MaxDegreeOfParallelism must be between 1 and 1,024 threads.")]
     public int MaxDegreeOfParallelism { get; set; } = 1;
 
     /// <summary>

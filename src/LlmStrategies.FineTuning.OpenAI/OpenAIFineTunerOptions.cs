@@ -9,9 +9,6 @@ namespace LlmStrategies.FineTuning.OpenAI;
 /// source-generated validator (data annotations and the cross-field rules of <see cref="IValidatableObject"/>) in the
 /// fine-tuner's constructor and on host start; messages name the setting by its configuration key.
 /// </summary>
-// The TimeSpan ranges are checked by the source-generated OpenAIFineTunerOptionsValidator, which carries its own
-// trimming-safe copy of RangeAttribute; the attribute instances here are metadata only, never evaluated by reflection.
-#pragma warning disable IL2026
 public sealed class OpenAIFineTunerOptions : IValidatableObject
 {
     /// <summary>The endpoint used when <see cref="Endpoint"/> is not set: <c>https://api.openai.com/v1</c>.</summary>
@@ -27,35 +24,35 @@ public sealed class OpenAIFineTunerOptions : IValidatableObject
     public string ApiKeyEnvironmentVariable { get; set; } = "OPENAI_API_KEY";
 
     /// <summary>Gets or sets the first wait between two status checks of a job. Default 10 seconds.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "FineTuning:PollInterval must be positive (at most one day), for example 00:00:10.")]
+    [DurationRange(0.001, 86400.0, ErrorMessage = "FineTuning:PollInterval must be positive (at most one day), for example 00:00:10.")]
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Gets or sets the longest wait between two status checks; waits grow by <see cref="PollBackoffFactor"/> while nothing changes. Default 2 minutes.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "FineTuning:MaxPollInterval must be positive (at most one day), for example 00:02:00.")]
+    [DurationRange(0.001, 86400.0, ErrorMessage = "FineTuning:MaxPollInterval must be positive (at most one day), for example 00:02:00.")]
     public TimeSpan MaxPollInterval { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Gets or sets the factor by which the wait between status checks grows while a job shows no progress. Default 1.5.</summary>
-    [Range(1.0, double.MaxValue, ErrorMessage = "FineTuning:PollBackoffFactor must be a finite number of at least 1 (1 polls at a constant interval).")]
+    [ValueRange(1.0, double.MaxValue, ErrorMessage = "FineTuning:PollBackoffFactor must be a finite number of at least 1 (1 polls at a constant interval).")]
     public double PollBackoffFactor { get; set; } = 1.5;
 
     /// <summary>Gets or sets how often a request is retried after a 408, 429 or 5xx answer or a network error. Default 5.</summary>
-    [Range(0, 100, ErrorMessage = "FineTuning:MaxRetryAttempts must be between 0 (send every request once) and 100.")]
+    [ValueRange(0, 100, ErrorMessage = "FineTuning:MaxRetryAttempts must be between 0 (send every request once) and 100.")]
     public int MaxRetryAttempts { get; set; } = 5;
 
     /// <summary>Gets or sets the first retry delay, doubled at each further retry, when the server sends no Retry-After. Default 1 second.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "FineTuning:RetryDelay must be positive (at most one day), for example 00:00:01.")]
+    [DurationRange(0.001, 86400.0, ErrorMessage = "FineTuning:RetryDelay must be positive (at most one day), for example 00:00:01.")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Gets or sets the longest retry delay; a longer Retry-After is shortened to it. Default 1 minute.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "FineTuning:MaxRetryDelay must be positive (at most one day), for example 00:01:00.")]
+    [DurationRange(0.001, 86400.0, ErrorMessage = "FineTuning:MaxRetryDelay must be positive (at most one day), for example 00:01:00.")]
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Gets or sets the time one HTTP request may take (used when the fine-tuner creates its own HttpClient). Default 5 minutes.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "FineTuning:NetworkTimeout must be positive (at most one day), for example 00:05:00.")]
+    [DurationRange(0.001, 86400.0, ErrorMessage = "FineTuning:NetworkTimeout must be positive (at most one day), for example 00:05:00.")]
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Gets or sets how many events one request for a job's events asks for. Default 100.</summary>
-    [Range(1, 1000, ErrorMessage = "FineTuning:EventPageSize must be between 1 and 1000 events.")]
+    [ValueRange(1, 1000, ErrorMessage = "FineTuning:EventPageSize must be between 1 and 1000 events.")]
     public int EventPageSize { get; set; } = 100;
 
     /// <summary>
@@ -101,4 +98,3 @@ public sealed class OpenAIFineTunerOptions : IValidatableObject
         }
     }
 }
-#pragma warning restore IL2026

@@ -7,9 +7,6 @@ namespace LlmStrategies.Providers;
 /// <c>--ChatProvider:Provider=Ollama --ChatProvider:Model=llama3.2</c>. Validated by a source-generated validator in
 /// <see cref="ChatProviderFactory.Create"/> and on host start; messages name the setting by its configuration key.
 /// </summary>
-// The TimeSpan range is checked by the source-generated ChatProviderOptionsValidator, which carries its own trimming-safe
-// copy of RangeAttribute; the attribute instance here is metadata only, never evaluated by reflection.
-#pragma warning disable IL2026
 public sealed class ChatProviderOptions : IValidatableObject
 {
     /// <summary>The OpenAI endpoint used when <see cref="Endpoint"/> is not set.</summary>
@@ -44,11 +41,11 @@ public sealed class ChatProviderOptions : IValidatableObject
     /// <c>UseResilience</c> (with <c>ProviderFailures.UseProviderFailures</c>), which also covers timeouts, circuit breaking
     /// and fallback; retrying in both layers would multiply the attempts.
     /// </summary>
-    [Range(0, 100, ErrorMessage = "ChatProvider:ProviderMaxRetries must be between 0 and 100.")]
+    [ValueRange(0, 100, ErrorMessage = "ChatProvider:ProviderMaxRetries must be between 0 and 100.")]
     public int ProviderMaxRetries { get; set; }
 
     /// <summary>Gets or sets the time one HTTP request may take. Default 2 minutes.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "ChatProvider:NetworkTimeout must be positive (at most one day), for example 00:02:00.")]
+    [DurationRange(0.001, 86400.0, ErrorMessage = "ChatProvider:NetworkTimeout must be positive (at most one day), for example 00:02:00.")]
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Gets the endpoint that will be used: <see cref="Endpoint"/> or the provider's default.</summary>
@@ -95,4 +92,3 @@ public sealed class ChatProviderOptions : IValidatableObject
         }
     }
 }
-#pragma warning restore IL2026

@@ -109,6 +109,24 @@ public class StrategyLadderTests
         });
     }
 
+    [Test]
+    [CancelAfter(240_000)]
+    public async Task AServerThatNeverAnswers_IsGivenUpOnByThePerCallTimeout_AndTheRunEndsReportingTheFailures(CancellationToken cancellationToken)
+    {
+        // No signal is sent: only the per-attempt time-out (1 s here, 60 s by default) and the circuit breaker end the calls.
+        await using var server = new ChatCompletionsServer(_ => null);
+        using var ladder = LadderProcess.Start(_temp.Path, [.. RealProvider(server), "--Ladder:MaxTestItems=2", "--Ladder:Parallelism=1", "--Ladder:CallTimeoutSeconds=1", "--Ladder:MaxRetries=0"]);
+
+        var exitCode = await ladder.ExitCodeAsync(cancellationToken);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exitCode, Is.EqualTo(ExitCodes.RunsFailed), ladder.Output);
+            Assert.That(ladder.Output, Does.Not.Contain("   at "), "no stack trace");
+            Assert.That(server.Requests, Is.GreaterThan(0).And.LessThanOrEqualTo(4 * 2), "each call is attempted at most once (no retries), and the open breaker spares the rest");
+        });
+    }
+
     /// <summary>An OpenAI-compatible provider on the loopback server, with a price table for its model.</summary>
     private string[] RealProvider(ChatCompletionsServer server)
     {

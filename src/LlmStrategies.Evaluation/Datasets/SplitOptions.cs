@@ -10,15 +10,15 @@ public sealed class SplitOptions : IValidatableObject
     public int Seed { get; set; } = 42;
 
     /// <summary>Gets or sets the fraction of items (or groups) for training and the few-shot pool. Default 0.6.</summary>
-    [Range(0.0, 1.0, ErrorMessage = "SplitOptions.TrainFraction must be a fraction between 0 and 1.")]
+    [ValueRange(0.0, 1.0, ErrorMessage = "SplitOptions.TrainFraction must be a fraction between 0 and 1.")]
     public double TrainFraction { get; set; } = 0.6;
 
     /// <summary>Gets or sets the fraction for development (tuning prompts and settings). Default 0.2.</summary>
-    [Range(0.0, 1.0, ErrorMessage = "SplitOptions.DevFraction must be a fraction between 0 and 1.")]
+    [ValueRange(0.0, 1.0, ErrorMessage = "SplitOptions.DevFraction must be a fraction between 0 and 1.")]
     public double DevFraction { get; set; } = 0.2;
 
     /// <summary>Gets or sets the fraction for the held-out test set. Default 0.2.</summary>
-    [Range(0.0, 1.0, ErrorMessage = "SplitOptions.TestFraction must be a fraction between 0 and 1.")]
+    [ValueRange(0.0, 1.0, ErrorMessage = "SplitOptions.TestFraction must be a fraction between 0 and 1.")]
     public double TestFraction { get; set; } = 0.2;
 
     /// <summary>

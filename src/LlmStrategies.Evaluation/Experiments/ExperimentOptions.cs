@@ -11,15 +11,15 @@ public sealed class ExperimentOptions : IValidatableObject
     public string Name { get; set; } = "experiment";
 
     /// <summary>Gets or sets how many times each item is run per strategy (for nondeterministic models; scores are averaged per item). Default 1.</summary>
-    [Range(1, 1_000, ErrorMessage = "ExperimentOptions.Repeats must be between 1 and 1,000 runs per item.")]
+    [ValueRange(1, 1_000, ErrorMessage = "ExperimentOptions.Repeats must be between 1 and 1,000 runs per item.")]
     public int Repeats { get; set; } = 1;
 
     /// <summary>Gets or sets the number of calls in flight at once. Default 4.</summary>
-    [Range(1, 1_024, ErrorMessage = "ExperimentOptions.MaxDegreeOfParallelism must be between 1 and 1,024 calls in flight.")]
+    [ValueRange(1, 1_024, ErrorMessage = "ExperimentOptions.MaxDegreeOfParallelism must be between 1 and 1,024 calls in flight.")]
     public int MaxDegreeOfParallelism { get; set; } = 4;
 
     /// <summary>Gets or sets the maximum calls started per second (a token bucket), or <see langword="null"/> for no limit. Default <see langword="null"/>. Cache hits are not limited.</summary>
-    [Range(0.0, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = "ExperimentOptions.RequestsPerSecond must be a positive, finite number of calls per second, or null for no limit.")]
+    [ValueRange(0.0, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = "ExperimentOptions.RequestsPerSecond must be a positive, finite number of calls per second, or null for no limit.")]
     public double? RequestsPerSecond { get; set; }
 
     /// <summary>
@@ -29,11 +29,11 @@ public sealed class ExperimentOptions : IValidatableObject
     public decimal? Budget { get; set; }
 
     /// <summary>Gets or sets the estimated prompt tokens per call beyond the question, for the pre-flight estimate. Default 500.</summary>
-    [Range(0, int.MaxValue, ErrorMessage = "ExperimentOptions.EstimatedPromptOverheadTokens must be zero or more tokens.")]
+    [ValueRange(0, int.MaxValue, ErrorMessage = "ExperimentOptions.EstimatedPromptOverheadTokens must be zero or more tokens.")]
     public int EstimatedPromptOverheadTokens { get; set; } = 500;
 
     /// <summary>Gets or sets the estimated output tokens per call, for the pre-flight estimate. Default 100.</summary>
-    [Range(0, int.MaxValue, ErrorMessage = "ExperimentOptions.EstimatedOutputTokens must be zero or more tokens.")]
+    [ValueRange(0, int.MaxValue, ErrorMessage = "ExperimentOptions.EstimatedOutputTokens must be zero or more tokens.")]
     public int EstimatedOutputTokens { get; set; } = 100;
 
     /// <summary>

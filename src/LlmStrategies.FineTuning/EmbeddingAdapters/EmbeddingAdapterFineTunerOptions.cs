@@ -20,6 +20,6 @@ public sealed class EmbeddingAdapterFineTunerOptions
     public EmbeddingAdapterTrainingOptions Training { get; set; } = new();
 
     /// <summary>Gets or sets the fewest (query, passage) pairs a training file must hold. Default 10.</summary>
-    [Range(1, int.MaxValue, ErrorMessage = "EmbeddingAdapterFineTunerOptions.MinimumPairs must be at least 1 pair.")]
+    [ValueRange(1, int.MaxValue, ErrorMessage = "EmbeddingAdapterFineTunerOptions.MinimumPairs must be at least 1 pair.")]
     public int MinimumPairs { get; set; } = 10;
 }

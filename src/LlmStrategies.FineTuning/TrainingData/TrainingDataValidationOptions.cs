@@ -19,15 +19,15 @@ public sealed class TrainingDataValidationOptions : IValidatableObject
     public string TokenizerName { get; set; } = "o200k_base";
 
     /// <summary>Gets or sets the fewest valid examples a file must have. Default 10 (OpenAI's minimum).</summary>
-    [Range(0, int.MaxValue, ErrorMessage = "TrainingDataValidationOptions.MinimumExamples must be zero or more.")]
+    [ValueRange(0, int.MaxValue, ErrorMessage = "TrainingDataValidationOptions.MinimumExamples must be zero or more.")]
     public int MinimumExamples { get; set; } = 10;
 
     /// <summary>Gets or sets the most tokens one example may have. Default 65,536 (OpenAI's limit for GPT-4o-mini training examples).</summary>
-    [Range(1, int.MaxValue, ErrorMessage = "TrainingDataValidationOptions.MaxTokensPerExample must be at least 1 token.")]
+    [ValueRange(1, int.MaxValue, ErrorMessage = "TrainingDataValidationOptions.MaxTokensPerExample must be at least 1 token.")]
     public int MaxTokensPerExample { get; set; } = 65_536;
 
     /// <summary>Gets or sets the most tokens the whole file may have, or <see langword="null"/> for no limit (the default).</summary>
-    [Range(1L, long.MaxValue, ErrorMessage = "TrainingDataValidationOptions.MaxTotalTokens must be at least 1 token, or null for no limit.")]
+    [ValueRange(1L, long.MaxValue, ErrorMessage = "TrainingDataValidationOptions.MaxTotalTokens must be at least 1 token, or null for no limit.")]
     public long? MaxTotalTokens { get; set; }
 
     /// <summary>Gets the roles a message may have. Default: system, developer, user, assistant.</summary>

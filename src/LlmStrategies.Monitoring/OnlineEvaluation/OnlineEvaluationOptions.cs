@@ -11,14 +11,14 @@ public sealed class OnlineEvaluationOptions
     public IReadOnlyList<IEvaluator> Evaluators { get; set; } = [];
 
     /// <summary>Gets or sets the share of calls evaluated, in [0, 1]. Default 0.1.</summary>
-    [Range(0.0, 1.0, ErrorMessage = "OnlineEvaluationOptions.SampleRate must be a share of calls between 0 and 1, for example 0.1.")]
+    [ValueRange(0.0, 1.0, ErrorMessage = "OnlineEvaluationOptions.SampleRate must be a share of calls between 0 and 1, for example 0.1.")]
     public double SampleRate { get; set; } = 0.1;
 
     /// <summary>Gets or sets the sampling seed, for reproducible sampling. Default 0.</summary>
     public int Seed { get; set; }
 
     /// <summary>Gets or sets how many sampled calls may wait for evaluation; further ones are dropped and counted. Default 1,000.</summary>
-    [Range(1, int.MaxValue, ErrorMessage = "OnlineEvaluationOptions.QueueCapacity must be at least 1 call.")]
+    [ValueRange(1, int.MaxValue, ErrorMessage = "OnlineEvaluationOptions.QueueCapacity must be at least 1 call.")]
     public int QueueCapacity { get; set; } = 1_000;
 
     /// <summary>Gets or sets the chat configuration passed to evaluators that need a model (LLM-as-judge), or <see langword="null"/>.</summary>

@@ -24,7 +24,7 @@ public sealed class VectorStoreRetrieverOptions<TRecord> : IValidatableObject
     /// <see cref="EmbeddingGenerator"/>, a query embedding of another length fails before anything is sent, with both
     /// numbers in the message (a remote store's own error is often less clear). Default <see langword="null"/>: not checked.
     /// </summary>
-    [Range(1, int.MaxValue, ErrorMessage = "VectorStoreRetrieverOptions.Dimensions must be at least 1, or null to skip the check.")]
+    [ValueRange(1, int.MaxValue, ErrorMessage = "VectorStoreRetrieverOptions.Dimensions must be at least 1, or null to skip the check.")]
     public int? Dimensions { get; set; }
 
     /// <summary>

@@ -66,6 +66,8 @@ public static class LlmStrategiesServiceCollectionExtensions
         var strategyConfiguration = new StrategyConfiguration(configuration.GetSection(StrategyConfiguration.SectionName));
         services.TryAddSingleton(strategyConfiguration);
         services.AddOptions<StrategyPipelineOptions>().Configure(o => StrategyPipelineSettings.Apply(strategyConfiguration.Defaults, o));
+        services.AddOptions<StrategySections>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StrategySections>, StrategySectionsValidation>());
         return services.AddLlmStrategies(configure);
     }
 

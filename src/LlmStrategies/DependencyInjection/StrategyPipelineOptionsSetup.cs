@@ -52,27 +52,40 @@ internal sealed class StrategyPipelineOptionsSetup(IServiceProvider services) : 
 
 /// <summary>
 /// Validates every strategy's options with the source-generated <see cref="StrategyPipelineOptionsValidator"/>, naming
-/// the strategy and its configuration section in each failure; for the defaults it also checks that every section under
-/// <c>LlmStrategies:Strategies</c> names a registered strategy (a misspelt name would otherwise be ignored).
+/// the strategy and its configuration section in each failure.
 /// </summary>
-internal sealed class StrategyPipelineOptionsValidation(IServiceProvider services) : IValidateOptions<StrategyPipelineOptions>
+internal sealed class StrategyPipelineOptionsValidation : IValidateOptions<StrategyPipelineOptions>
 {
     private readonly StrategyPipelineOptionsValidator _validator = new();
 
     public ValidateOptionsResult Validate(string? name, StrategyPipelineOptions options)
     {
         var result = _validator.Validate(name, options);
-        var failures = new List<string>();
-        if (string.IsNullOrEmpty(name))
+        if (!result.Failed || string.IsNullOrEmpty(name))
         {
-            failures.AddRange(result.Failures ?? []);
-            failures.AddRange(UnknownStrategySections());
-        }
-        else if (result.Failed)
-        {
-            failures.AddRange(result.Failures.Select(f => $"Strategy '{name}' ({StrategyConfiguration.SectionName}:Strategies:{name}): {f}"));
+            return result;
         }
 
+        return ValidateOptionsResult.Fail(result.Failures.Select(f => $"Strategy '{name}' ({StrategyConfiguration.SectionName}:Strategies:{name}): {f}"));
+    }
+}
+
+/// <summary>
+/// What <see cref="StrategySectionsValidation"/> checks on start: nothing to configure, it only gives that check its own
+/// options name, so that a misspelt strategy section is reported once, and not again by every strategy whose options
+/// start from the defaults.
+/// </summary>
+internal sealed class StrategySections;
+
+/// <summary>
+/// Checks on start that every section under <c>LlmStrategies:Strategies</c> names a registered strategy (a misspelt
+/// name would otherwise be ignored, and that strategy would silently run with the defaults).
+/// </summary>
+internal sealed class StrategySectionsValidation(IServiceProvider services) : IValidateOptions<StrategySections>
+{
+    public ValidateOptionsResult Validate(string? name, StrategySections options)
+    {
+        var failures = UnknownStrategySections().ToList();
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

@@ -19,11 +19,11 @@ public sealed class SectionedPromptBuilderOptions : IValidatableObject
     public PromptBudget? Budget { get; set; }
 
     /// <summary>Gets or sets the tokens each message adds for its role and separators (3 in OpenAI's chat format). Default 3.</summary>
-    [Range(0, 1_000, ErrorMessage = "SectionedPromptBuilderOptions.TokensPerMessage must be between 0 and 1,000 tokens (3 in OpenAI's chat format).")]
+    [ValueRange(0, 1_000, ErrorMessage = "SectionedPromptBuilderOptions.TokensPerMessage must be between 0 and 1,000 tokens (3 in OpenAI's chat format).")]
     public int TokensPerMessage { get; set; } = 3;
 
     /// <summary>Gets or sets the tokens that prime the reply (3 in OpenAI's chat format). Default 3.</summary>
-    [Range(0, 1_000, ErrorMessage = "SectionedPromptBuilderOptions.ReplyPrimingTokens must be between 0 and 1,000 tokens (3 in OpenAI's chat format).")]
+    [ValueRange(0, 1_000, ErrorMessage = "SectionedPromptBuilderOptions.ReplyPrimingTokens must be between 0 and 1,000 tokens (3 in OpenAI's chat format).")]
     public int ReplyPrimingTokens { get; set; } = 3;
 
     /// <summary>

@@ -122,6 +122,7 @@ public class StrategyTelemetryTests
 }
 
 /// <summary>The span status of a failed run names the failure without the prompt it quoted.</summary>
+[NonParallelizable]
 public class StrategyTelemetryRedactionTests
 {
     [Test]

@@ -187,7 +187,7 @@ public static class ProductionLog
                 return null;
             }
 
-            if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var latency) && latency >= 0)
+            if (value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var latency) && double.IsFinite(latency) && latency >= 0)
             {
                 return latency;
             }
@@ -246,7 +246,7 @@ public static class ProductionLog
 
             foreach (var metric in m.EnumerateObject())
             {
-                if (metric.Value.ValueKind == JsonValueKind.Number && metric.Value.TryGetDouble(out var number))
+                if (metric.Value.ValueKind == JsonValueKind.Number && metric.Value.TryGetDouble(out var number) && double.IsFinite(number))
                 {
                     metrics[metric.Name] = number;
                 }

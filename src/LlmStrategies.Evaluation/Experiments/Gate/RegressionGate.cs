@@ -11,15 +11,15 @@ public sealed class RegressionGateOptions : IValidatableObject
     public ISet<string> Metrics { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Gets or sets the largest drop of a metric's mean that is tolerated even when significant. Default 0.01.</summary>
-    [Range(0.0, double.MaxValue, ErrorMessage = "RegressionGateOptions.Tolerance must be a finite drop of zero or more, in the metric's units.")]
+    [ValueRange(0.0, double.MaxValue, ErrorMessage = "RegressionGateOptions.Tolerance must be a finite drop of zero or more, in the metric's units.")]
     public double Tolerance { get; set; } = 0.01;
 
     /// <summary>Gets or sets the significance level. Default 0.05.</summary>
-    [Range(0.0, 1.0, MinimumIsExclusive = true, MaximumIsExclusive = true, ErrorMessage = "RegressionGateOptions.Alpha must be a significance level between 0 and 1 (both exclusive), for example 0.05.")]
+    [ValueRange(0.0, 1.0, MinimumIsExclusive = true, MaximumIsExclusive = true, ErrorMessage = "RegressionGateOptions.Alpha must be a significance level between 0 and 1 (both exclusive), for example 0.05.")]
     public double Alpha { get; set; } = 0.05;
 
     /// <summary>Gets or sets the number of random permutations. Default 10,000.</summary>
-    [Range(1, 100_000_000, ErrorMessage = "RegressionGateOptions.Resamples must be between 1 and 100,000,000 (10,000 is usual).")]
+    [ValueRange(1, 100_000_000, ErrorMessage = "RegressionGateOptions.Resamples must be between 1 and 100,000,000 (10,000 is usual).")]
     public int Resamples { get; set; } = 10_000;
 
     /// <summary>Gets or sets the seed of the permutation test. Default 7.</summary>

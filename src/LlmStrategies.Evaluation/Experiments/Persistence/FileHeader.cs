@@ -17,6 +17,10 @@ internal static class FileHeader
             ? value.ValueKind == JsonValueKind.String ? value.GetString() : value.GetRawText()
             : null;
 
+    /// <summary>A field's raw JSON (a string keeps its quotes, so "1" and 1 read differently), or <see langword="null"/> when absent.</summary>
+    private static string? RawJson(JsonElement header, string field) =>
+        header.ValueKind == JsonValueKind.Object && header.TryGetProperty(field, out var value) ? value.GetRawText() : null;
+
     /// <summary>The "version" field, or -1 when it is absent or not a whole number in the range of <see cref="int"/>.</summary>
     public static int Version(JsonElement header) =>
         header.ValueKind == JsonValueKind.Object && header.TryGetProperty("version", out var value)
@@ -46,7 +50,7 @@ internal static class FileHeader
         if (fileVersion != version)
         {
             return fileVersion < 0
-                ? $"its version is {Text(header, "version") ?? "missing"}, not a whole number; this library reads version {version.ToString(CultureInfo.InvariantCulture)}"
+                ? $"its version is {RawJson(header, "version") ?? "missing"}, not a whole number; this library reads version {version.ToString(CultureInfo.InvariantCulture)}"
                 : $"it is version {fileVersion.ToString(CultureInfo.InvariantCulture)}, this library reads version {version.ToString(CultureInfo.InvariantCulture)}";
         }
 

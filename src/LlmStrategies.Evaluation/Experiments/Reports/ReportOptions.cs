@@ -29,15 +29,15 @@ public sealed class ReportOptions : IValidatableObject
     public double MaxFailedShare { get; set; } = 0.05;
 
     /// <summary>Gets or sets the confidence level of the bootstrap intervals. Default 0.95.</summary>
-    [Range(0.0, 1.0, MinimumIsExclusive = true, MaximumIsExclusive = true, ErrorMessage = "ReportOptions.ConfidenceLevel must be between 0 and 1 (both exclusive), for example 0.95.")]
+    [ValueRange(0.0, 1.0, MinimumIsExclusive = true, MaximumIsExclusive = true, ErrorMessage = "ReportOptions.ConfidenceLevel must be between 0 and 1 (both exclusive), for example 0.95.")]
     public double ConfidenceLevel { get; set; } = 0.95;
 
     /// <summary>Gets or sets the significance level of the paired tests. Default 0.05.</summary>
-    [Range(0.0, 1.0, MinimumIsExclusive = true, MaximumIsExclusive = true, ErrorMessage = "ReportOptions.Alpha must be a significance level between 0 and 1 (both exclusive), for example 0.05.")]
+    [ValueRange(0.0, 1.0, MinimumIsExclusive = true, MaximumIsExclusive = true, ErrorMessage = "ReportOptions.Alpha must be a significance level between 0 and 1 (both exclusive), for example 0.05.")]
     public double Alpha { get; set; } = 0.05;
 
     /// <summary>Gets or sets the number of bootstrap resamples and random sign-flip permutations. Default 10,000.</summary>
-    [Range(1, 100_000_000, ErrorMessage = "ReportOptions.Resamples must be between 1 and 100,000,000 (10,000 is usual).")]
+    [ValueRange(1, 100_000_000, ErrorMessage = "ReportOptions.Resamples must be between 1 and 100,000,000 (10,000 is usual).")]
     public int Resamples { get; set; } = 10_000;
 
     /// <summary>Gets or sets the random seed of the bootstrap and the permutation tests. Default 20240601.</summary>

@@ -12,7 +12,7 @@ public sealed class TextAnalyzerOptions : IValidatableObject
     public bool Stem { get; set; } = true;
 
     /// <summary>Gets or sets the longest token kept, in characters; longer tokens (hashes, base64...) are dropped. Default 255.</summary>
-    [Range(1, 65_536, ErrorMessage = "TextAnalyzerOptions.MaxTokenLength must be between 1 and 65,536 characters.")]
+    [ValueRange(1, 65_536, ErrorMessage = "TextAnalyzerOptions.MaxTokenLength must be between 1 and 65,536 characters.")]
     public int MaxTokenLength { get; set; } = 255;
 
     /// <inheritdoc/>

@@ -13,11 +13,11 @@ public sealed class HybridRetrieverOptions : IValidatableObject
     public FusionMethod Method { get; set; } = FusionMethod.ZScore;
 
     /// <summary>Gets or sets k of reciprocal rank fusion; larger values flatten the rank discount. Default 60 (the value of the original paper).</summary>
-    [Range(1, 1_000_000, ErrorMessage = "HybridRetrieverOptions.RrfK must be between 1 and 1,000,000 (60 is the usual value).")]
+    [ValueRange(1, 1_000_000, ErrorMessage = "HybridRetrieverOptions.RrfK must be between 1 and 1,000,000 (60 is the usual value).")]
     public int RrfK { get; set; } = 60;
 
     /// <summary>Gets or sets how many candidates each retriever returns before fusion (at least the requested top). Default 50.</summary>
-    [Range(1, 1_000_000, ErrorMessage = "HybridRetrieverOptions.CandidatesPerRetriever must be between 1 and 1,000,000.")]
+    [ValueRange(1, 1_000_000, ErrorMessage = "HybridRetrieverOptions.CandidatesPerRetriever must be between 1 and 1,000,000.")]
     public int CandidatesPerRetriever { get; set; } = 50;
 
     /// <summary>Gets or sets what counts as the same result. Default <see cref="FusionKey.Chunk"/>.</summary>
