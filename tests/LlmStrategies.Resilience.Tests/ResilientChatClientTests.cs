@@ -247,18 +247,8 @@ public class ResilientChatClientTests
         // The default recipe's attempt and total timeouts are on (Fast keeps them); the pipeline you bring has none.
         var inner = new HoldingStreamChatClient();
         using var client = defaultRecipe ? new ResilientChatClient(inner, Fast()) : new ResilientChatClient(inner, Polly.ResiliencePipeline.Empty);
-        using var caller = CancellationTokenSource.CreateLinkedTokenSource(hangGuard);
-        var updates = client.GetStreamingResponseAsync(Question, cancellationToken: caller.Token).GetAsyncEnumerator(hangGuard);
-        Assert.That(await updates.MoveNextAsync(), Is.True);
-        var next = updates.MoveNextAsync().AsTask();
-        await inner.Holding.WaitAsync(hangGuard);
 
-        await caller.CancelAsync();
-
-        Assert.CatchAsync<OperationCanceledException>(async () => await next);
-        await inner.Cancelled.WaitAsync(hangGuard);
-        await updates.DisposeAsync();
-        await inner.Ended.WaitAsync(hangGuard);
+        await inner.AssertCancellingAfterTheFirstUpdateEndsTheStreamAsync(client, Question, hangGuard);
     }
 
     [Test]

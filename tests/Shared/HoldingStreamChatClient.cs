@@ -41,6 +41,27 @@ internal sealed class HoldingStreamChatClient : IChatClient
         }
     }
 
+    /// <summary>
+    /// Streams through <paramref name="client"/> (a client built on this one), cancels the caller's token after the first
+    /// update while this model stalls, and asserts that the pending read ends with a cancellation, that the cancellation
+    /// reached this stream, and that this stream was disposed. <paramref name="hangGuard"/> only stops a hung test.
+    /// </summary>
+    public async Task AssertCancellingAfterTheFirstUpdateEndsTheStreamAsync(IChatClient client, IEnumerable<ChatMessage> messages, CancellationToken hangGuard)
+    {
+        using var caller = CancellationTokenSource.CreateLinkedTokenSource(hangGuard);
+        var updates = client.GetStreamingResponseAsync(messages, cancellationToken: caller.Token).GetAsyncEnumerator(hangGuard);
+        Assert.That(await updates.MoveNextAsync(), Is.True);
+        var next = updates.MoveNextAsync().AsTask();
+        await Holding.WaitAsync(hangGuard);
+
+        await caller.CancelAsync();
+
+        Assert.CatchAsync<OperationCanceledException>(async () => await next);
+        await Cancelled.WaitAsync(hangGuard);
+        await updates.DisposeAsync();
+        await Ended.WaitAsync(hangGuard);
+    }
+
     public object? GetService(Type serviceType, object? serviceKey = null) => serviceType.IsInstanceOfType(this) ? this : null;
 
     public void Dispose()

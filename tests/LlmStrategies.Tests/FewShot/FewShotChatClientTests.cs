@@ -106,17 +106,7 @@ public class FewShotChatClientTests
     {
         var inner = new HoldingStreamChatClient();
         using var client = inner.AsBuilder().UseFewShot(TestFewShotSelector.Returning(Pool), o => o.Count = 1).Build();
-        using var caller = CancellationTokenSource.CreateLinkedTokenSource(hangGuard);
-        var updates = client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "2+2?")], cancellationToken: caller.Token).GetAsyncEnumerator(hangGuard);
-        Assert.That(await updates.MoveNextAsync(), Is.True);
-        var next = updates.MoveNextAsync().AsTask();
-        await inner.Holding.WaitAsync(hangGuard);
 
-        await caller.CancelAsync();
-
-        Assert.CatchAsync<OperationCanceledException>(async () => await next);
-        await inner.Cancelled.WaitAsync(hangGuard);
-        await updates.DisposeAsync();
-        await inner.Ended.WaitAsync(hangGuard);
+        await inner.AssertCancellingAfterTheFirstUpdateEndsTheStreamAsync(client, [new ChatMessage(ChatRole.User, "2+2?")], hangGuard);
     }
 }
