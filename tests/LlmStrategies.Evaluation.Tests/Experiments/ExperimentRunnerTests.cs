@@ -36,6 +36,28 @@ public class ExperimentRunnerTests
     private static IEvaluator[] Evaluators => [new ContainsEvaluator(), new SquadEvaluator(), new RetrievalEvaluator(k: 2), new LatencyCostEvaluator()];
 
     [Test]
+    public void AMisspeltClusterByField_IsAnErrorNamingItAndTheFieldsThatExist_BeforeAnyCall()
+    {
+        var items = new EvaluationDataset("questions", Questions(2).Items.Select(i => new EvaluationItem
+        {
+            Id = i.Id,
+            Input = i.Input,
+            ExpectedOutputs = i.ExpectedOutputs,
+            Metadata = new Dictionary<string, string> { ["article"] = "a", ["title"] = "t" },
+        }));
+        var calls = 0;
+        var strategy = new TestStrategy("s", _ => { Interlocked.Increment(ref calls); return "x"; });
+
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => new ExperimentRunner(new ExperimentOptions { ClusterBy = "artcle" }).RunAsync([new ExperimentStrategy(strategy)], items, [new ContainsEvaluator()]));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Message, Does.Contain("ClusterBy is 'artcle'").And.Contain("The fields are: article, title"));
+            Assert.That(calls, Is.Zero, "the option is checked before any model call");
+        });
+    }
+
+    [Test]
     public async Task RunsEveryStrategyOnEveryItem_AndEvaluates()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
