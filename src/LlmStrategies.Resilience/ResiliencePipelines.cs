@@ -80,7 +80,7 @@ internal static class ResiliencePipelines
                 MinimumThroughput = options.CircuitBreakerMinimumThroughput,
                 SamplingDuration = options.CircuitBreakerSamplingDuration,
                 BreakDuration = options.CircuitBreakerBreakDuration,
-                ShouldHandle = args => ValueTask.FromResult(IsTransient(options, args.Outcome.Exception, args.Context)),
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(options, args.Outcome.Exception, args.Context) && (options.CircuitBreakerCounts is not { } counts || counts(args.Outcome.Exception!))),
             });
         }
 

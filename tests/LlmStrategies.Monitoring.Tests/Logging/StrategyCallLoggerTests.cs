@@ -83,7 +83,7 @@ public class StrategyCallLoggerTests
     }
 
     [Test]
-    public void AFailure_IsLoggedOnceWithItsException()
+    public void AFailure_IsLoggedOnce_AsTypeAndMessage()
     {
         var logger = new FakeLogger();
         var failure = new InvalidOperationException("model down");
@@ -94,8 +94,8 @@ public class StrategyCallLoggerTests
         Assert.Multiple(() =>
         {
             Assert.That(record.Level, Is.EqualTo(LogLevel.Warning));
-            Assert.That(record.Message, Is.EqualTo("Strategy support request r-9 failed: System.InvalidOperationException"));
-            Assert.That(record.Exception, Is.SameAs(failure));
+            Assert.That(record.Message, Is.EqualTo("Strategy support request r-9 failed: System.InvalidOperationException: model down"));
+            Assert.That(record.Exception, Is.Null, "no exception object, so no stack trace");
         });
     }
 
@@ -118,7 +118,60 @@ public class StrategyCallLoggerTests
         {
             Assert.That(record.Level, Is.EqualTo(LogLevel.Warning));
             Assert.That(record.StructuredState!.Single(p => p.Key == "Stage").Value, Is.EqualTo("Retrieval"));
-            Assert.That(record.Exception, Is.TypeOf<StrategyExecutionException>());
+            Assert.That(record.StructuredState!.Single(p => p.Key == "ErrorType").Value, Is.EqualTo("System.IO.IOException"));
+            Assert.That(record.StructuredState!.Single(p => p.Key == "Error").Value, Is.EqualTo("disk"));
+            Assert.That(record.Exception, Is.Null, "the exception object (its text, inner exceptions, stack) is never logged");
+        });
+    }
+
+    private const string Leaky = "could not answer 'my mail is bob@example.com' for user jane@example.com with key sk-abcdefghijklmnopqrstuvwx";
+
+    [Test]
+    public void AFailureQuotingThePrompt_IsLoggedWithoutItsSecrets_WithoutARedactor()
+    {
+        var logger = new FakeLogger();
+
+        new StrategyCallLogger(logger).LogFailure("support", "r-2", new StrategyExecutionException("support", PipelineStage.Retrieval, new InvalidOperationException(Leaky)));
+
+        var message = logger.Collector.GetSnapshot().Single().Message;
+        Assert.Multiple(() =>
+        {
+            Assert.That(message, Does.Not.Contain("bob@").And.Not.Contain("jane@").And.Not.Contain("sk-abc").And.Not.Contain("my mail is"));
+            Assert.That(message, Does.Contain("Retrieval").And.Contain("System.InvalidOperationException").And.Contain("could not answer [quoted text removed]"));
+        });
+    }
+
+    [Test]
+    public void AFailureQuotingThePrompt_GoesThroughTheContentRedactor_WhenThereIsOne()
+    {
+        using var services = new ServiceCollection().AddRedaction(b => b.SetRedactor<ErasingRedactor>(new Microsoft.Extensions.Compliance.Classification.DataClassificationSet(LlmDataClassifications.PromptContent))).BuildServiceProvider();
+        var logger = new FakeLogger();
+
+        new StrategyCallLogger(logger, redactorProvider: services.GetRequiredService<IRedactorProvider>()).LogFailure("support", null, new InvalidOperationException(Leaky));
+
+        var record = logger.Collector.GetSnapshot().Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(record.StructuredState!.Single(p => p.Key == "Error").Value, Is.Empty, "the erasing redactor removed the whole message");
+            Assert.That(record.Message, Does.Not.Contain("example.com").And.Not.Contain("sk-abc"));
+        });
+    }
+
+    [Test]
+    public async Task AFallbackReasonQuotingThePrompt_IsLoggedWithoutItsSecrets()
+    {
+        var logger = new FakeLogger();
+        var failing = new StrategyPipelineBuilder("primary", new TestChatClient { GetResponseAsyncCallback = (_, _, _) => throw new InvalidOperationException(Leaky) })
+            .WithFallbackStrategy(new TestStrategy("backup", _ => "fine"))
+            .Build();
+
+        var result = await failing.RunAsync(new StrategyRequest("my mail is bob@example.com"));
+        new StrategyCallLogger(logger).Log(result);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.FallbackReason, Does.Contain("ModelCall").And.Not.Contain("example.com").And.Not.Contain("sk-abc"));
+            Assert.That(logger.Collector.GetSnapshot().Single().Message, Does.Not.Contain("example.com").And.Not.Contain("sk-abc"));
         });
     }
 }
