@@ -55,7 +55,16 @@ catch (OptionsValidationException ex)
 
 using var interruption = LadderInterruption.Listen(Path.Combine(ladder.Output, "checkpoint.jsonl"));
 
-var console = AnsiConsole.Console;
+// In a terminal: Spectre's console at the terminal's width. Redirected (CI logs, files): no colours and no wrapping at an
+// assumed width, so the table keeps its natural width and every line stays whole for grep.
+var console = Console.IsOutputRedirected
+    ? AnsiConsole.Create(new AnsiConsoleSettings { Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No, Out = new AnsiConsoleOutput(Console.Out) })
+    : AnsiConsole.Console;
+if (Console.IsOutputRedirected)
+{
+    console.Profile.Width = 4096;
+}
+
 
 var provider = host.Services.GetRequiredService<IOptions<ChatProviderOptions>>().Value;
 var chatClient = host.Services.GetRequiredService<IChatClient>();

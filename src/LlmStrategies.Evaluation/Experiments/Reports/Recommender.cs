@@ -70,6 +70,9 @@ internal static class Recommender
     /// The cheapest candidate by what the run measured: the cost per run when every candidate's cost is known and one is
     /// not free; by p95 latency then tokens when every cost is known and zero (free or local models, where time is the
     /// cost); by tokens per run then p95 latency when some prices are missing. Never by the pre-flight estimate.
+    /// Latencies within <see cref="LatencyTolerance"/> of the fastest count as equal, so that timing noise (a p95 of 0.5
+    /// against 0.8 ms) cannot change the recommendation between two identical runs; tokens, which are deterministic,
+    /// decide among them.
     /// </summary>
     private static (StrategyReport Chosen, string Basis) Cheapest(List<StrategyReport> candidates)
     {
@@ -81,8 +84,9 @@ internal static class Recommender
 
         if (candidates.All(s => s.Cost.PerRun is not null))
         {
-            return (ordered.OrderBy(x => P95(x.s)).ThenBy(x => TokensPerRun(x.s)).ThenBy(x => x.order).First().s,
-                "measured p95 latency, then tokens per run (every candidate's cost is 0: a free or local model, where time is what it costs)");
+            var fastest = candidates.Min(P95);
+            return (ordered.OrderBy(x => LatencyTolerance(fastest, P95(x.s)) ? 0 : 1).ThenBy(x => TokensPerRun(x.s)).ThenBy(x => P95(x.s)).ThenBy(x => x.order).First().s,
+                "measured p95 latency (within 25 % or 1 ms of the fastest counts as equal), then tokens per run (every candidate's cost is 0: a free or local model, where time is what it costs)");
         }
 
         return (ordered.OrderBy(x => TokensPerRun(x.s)).ThenBy(x => P95(x.s)).ThenBy(x => x.order).First().s,
@@ -92,6 +96,9 @@ internal static class Recommender
     private static string Describe(StrategyReport s) => string.Create(
         CultureInfo.InvariantCulture,
         $"{s.Strategy.Name}: {(s.Cost.PerRun is { } c ? c.ToString("0.######", CultureInfo.InvariantCulture) : "unknown")} per run, {TokensPerRun(s):F0} tokens per run, p95 {P95(s):F2} ms");
+
+    /// <summary>Whether <paramref name="p95"/> is as fast as <paramref name="fastest"/> within timing noise: 25 % or 1 ms.</summary>
+    private static bool LatencyTolerance(double fastest, double p95) => p95 <= Math.Max(fastest * 1.25, fastest + 1.0);
 
     private static double P95(StrategyReport s) => double.IsNaN(s.Latency.P95) ? double.MaxValue : s.Latency.P95;
 

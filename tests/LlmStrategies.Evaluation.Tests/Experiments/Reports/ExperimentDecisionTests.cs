@@ -76,6 +76,22 @@ public class ExperimentDecisionTests
     }
 
     [Test]
+    public async Task Cheapest_WithFreeModels_TreatsLatenciesWithinNoiseAsEqual_AndThenRanksByTokens()
+    {
+        // p95 0.8 ms against 0.5 ms is timing noise (it flipped between two identical runs of the ladder): tokens decide.
+        var lean = new TestStrategy("lean", r => $"answer {r.Question[9..]}") { ModelId = "free", InputTokens = 250, ElapsedMs = 0.8 };
+        var quick = new TestStrategy("quick", r => $"answer {r.Question[9..]}") { ModelId = "free", InputTokens = 300, ElapsedMs = 0.5 };
+
+        var report = ExperimentReport.Create(await RunAsync(Free, quick, lean), new ReportOptions { Resamples = 500 });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(report.Recommendation!.Strategy, Is.EqualTo("lean"));
+            Assert.That(report.Recommendation.CostBasis, Does.Contain("within 25 % or 1 ms of the fastest counts as equal"));
+        });
+    }
+
+    [Test]
     public async Task Cheapest_WithUnknownPrices_SaysSo_AndRanksByMeasuredTokens()
     {
         var report = ExperimentReport.Create(
