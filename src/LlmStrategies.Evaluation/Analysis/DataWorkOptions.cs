@@ -1,0 +1,176 @@
+using Microsoft.ML.Tokenizers;
+
+namespace LlmStrategies.Evaluation.Analysis;
+
+/// <summary>How <see cref="DataWork"/> profiles a dataset and analyses where a strategy fails. Every default is documented here.</summary>
+public sealed class DataWorkOptions
+{
+    /// <summary>
+    /// The default cosine similarity (of the embeddings of two inputs) at or above which they are near-duplicates: 0.90.
+    /// Chosen on a hand-made set of 60 question pairs (near-duplicates against same-template questions that ask something
+    /// else), not on any dataset a report is about; see <c>benchmarks/results/analysis/</c> for the sweep. It belongs to the
+    /// local USE-Lite model: another embedding model needs its own threshold.
+    /// </summary>
+    public const double DefaultNearDuplicateThreshold = 0.90;
+
+    /// <summary>Gets or sets the quality metric to analyse; default the report's primary metric, else the run's first metric that is not lower-is-better.</summary>
+    public string? PrimaryMetric { get; set; }
+
+    /// <summary>Gets or sets the strategy (rung) whose failures are analysed; default the one with the best mean on the primary metric (ties: the one entered first).</summary>
+    public string? Strategy { get; set; }
+
+    /// <summary>Gets or sets the score at or above which an item counts as answered correctly. Default 0.5 (a Boolean metric is 0 or 1).</summary>
+    public double SuccessThreshold { get; set; } = 0.5;
+
+    /// <summary>Gets or sets the lowest possible score of the primary metric. Default 0.</summary>
+    public double ScoreMinimum { get; set; }
+
+    /// <summary>Gets or sets the highest possible score of the primary metric (a perfect answer). Default 1.</summary>
+    public double ScoreMaximum { get; set; } = 1;
+
+    /// <summary>
+    /// Gets or sets the tokenizer lengths are counted with, for example <c>PromptTokenizers.O200kBase</c> from
+    /// LlmStrategies.Tokenizers; <see langword="null"/> counts whitespace-separated words and says so in the profile.
+    /// </summary>
+    public Tokenizer? Tokenizer { get; set; }
+
+    /// <summary>Gets or sets the tokenizer's name for the reports (for example "o200k_base"). Default "tokens".</summary>
+    public string? TokenizerName { get; set; }
+
+    /// <summary>Gets or sets the metadata field that groups items (for example "article"); default the split manifest's GroupBy.</summary>
+    public string? GroupField { get; set; }
+
+    /// <summary>Gets or sets the smallest slice that is measured and tested. Default 20 items.</summary>
+    public int MinSliceSize { get; set; } = 20;
+
+    /// <summary>Gets or sets the most distinct values a metadata field may have to be sliced on (more looks like an id). Default 50.</summary>
+    public int MaxSliceValues { get; set; } = 50;
+
+    /// <summary>Gets or sets how slice p-values are corrected for testing many slices. Default Benjamini–Hochberg.</summary>
+    public MultipleComparisonCorrection Correction { get; set; } = MultipleComparisonCorrection.BenjaminiHochberg;
+
+    /// <summary>Gets or sets the significance level (of the corrected slice p-values and the paired tests). Default 0.05.</summary>
+    public double Alpha { get; set; } = 0.05;
+
+    /// <summary>Gets or sets the confidence level of the intervals. Default 0.95.</summary>
+    public double ConfidenceLevel { get; set; } = 0.95;
+
+    /// <summary>Gets or sets the bootstrap resamples and random permutations per test. Default 10,000.</summary>
+    public int Resamples { get; set; } = 10_000;
+
+    /// <summary>Gets or sets the seed of every random choice (bootstrap, permutations, k-means++). Default 20240601.</summary>
+    public int Seed { get; set; } = 20240601;
+
+    /// <summary>Gets or sets the cosine similarity at or above which two inputs are near-duplicates. Default <see cref="DefaultNearDuplicateThreshold"/>.</summary>
+    public double NearDuplicateThreshold { get; set; } = DefaultNearDuplicateThreshold;
+
+    /// <summary>Gets or sets how many nearest neighbours of each input are checked for near-duplicates. Default 5.</summary>
+    public int NearDuplicateNeighbours { get; set; } = 5;
+
+    /// <summary>Gets or sets how many texts go to the embedding generator per call. Default 256.</summary>
+    public int EmbeddingBatchSize { get; set; } = 256;
+
+    /// <summary>Gets or sets the threads the nearest-neighbour search may use. Default the processor count.</summary>
+    public int MaxDegreeOfParallelism { get; set; } = Environment.ProcessorCount;
+
+    /// <summary>Gets or sets the most failure clusters. Default 8.</summary>
+    public int MaxClusters { get; set; } = 8;
+
+    /// <summary>Gets or sets the fewest failures per cluster the choice of k aims for (k ≤ failures / this). Default 5.</summary>
+    public int MinClusterSize { get; set; } = 5;
+
+    /// <summary>Gets or sets how many representative items each cluster shows. Default 3.</summary>
+    public int RepresentativesPerCluster { get; set; } = 3;
+
+    /// <summary>Gets or sets the rung pairs compared item by item (first, second); empty compares each rung with the next in entry order.</summary>
+    public IList<(string First, string Second)> Comparisons { get; } = [];
+
+    /// <summary>Gets or sets how many findings the "what to fix first" list keeps. Default 10.</summary>
+    public int TopFindings { get; set; } = 10;
+
+    /// <summary>Gets or sets how many example items a finding, a duplicate list or an answerability list keeps in the report. Default 20.</summary>
+    public int MaxListedItems { get; set; } = 20;
+
+    /// <summary>Checks every setting and throws an exception naming the wrong one.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
+    internal void Validate()
+    {
+        if (!(ScoreMaximum > ScoreMinimum))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ScoreMaximum), ScoreMaximum, $"DataWorkOptions.ScoreMaximum must be above ScoreMinimum ({ScoreMinimum}).");
+        }
+
+        if (!(SuccessThreshold > ScoreMinimum && SuccessThreshold <= ScoreMaximum))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SuccessThreshold), SuccessThreshold, $"DataWorkOptions.SuccessThreshold must be in ({ScoreMinimum}, {ScoreMaximum}].");
+        }
+
+        Positive(MinSliceSize, nameof(MinSliceSize));
+        Positive(Resamples, nameof(Resamples));
+        Positive(NearDuplicateNeighbours, nameof(NearDuplicateNeighbours));
+        Positive(EmbeddingBatchSize, nameof(EmbeddingBatchSize));
+        Positive(MaxDegreeOfParallelism, nameof(MaxDegreeOfParallelism));
+        Positive(MinClusterSize, nameof(MinClusterSize));
+        Positive(RepresentativesPerCluster, nameof(RepresentativesPerCluster));
+        Positive(TopFindings, nameof(TopFindings));
+        Positive(MaxListedItems, nameof(MaxListedItems));
+        if (MaxSliceValues < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxSliceValues), MaxSliceValues, "DataWorkOptions.MaxSliceValues must be at least 2.");
+        }
+
+        if (MaxClusters < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxClusters), MaxClusters, "DataWorkOptions.MaxClusters must be at least 2.");
+        }
+
+        if (!(Alpha is > 0 and < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Alpha), Alpha, "DataWorkOptions.Alpha must be in (0, 1), for example 0.05.");
+        }
+
+        if (!(ConfidenceLevel is > 0 and < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ConfidenceLevel), ConfidenceLevel, "DataWorkOptions.ConfidenceLevel must be in (0, 1), for example 0.95.");
+        }
+
+        if (!(NearDuplicateThreshold is > 0 and <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(NearDuplicateThreshold), NearDuplicateThreshold, "DataWorkOptions.NearDuplicateThreshold must be a cosine similarity in (0, 1].");
+        }
+
+        if (!Enum.IsDefined(Correction))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Correction), Correction, "Use MultipleComparisonCorrection.BenjaminiHochberg or Holm.");
+        }
+    }
+
+    /// <summary>The success test every analysis shares.</summary>
+    internal bool IsSuccess(double score) => score >= SuccessThreshold;
+
+    /// <summary>How far a score is from a perfect answer, as a share of the score range (0 = perfect, 1 = worst).</summary>
+    internal double Gap(double score) => (ScoreMaximum - score) / (ScoreMaximum - ScoreMinimum);
+
+    private static void Positive(int value, string name)
+    {
+        if (value <= 0)
+        {
+            throw new ArgumentOutOfRangeException(name, value, $"DataWorkOptions.{name} must be positive.");
+        }
+    }
+}
+
+/// <summary>How p-values of many slice tests are corrected so that testing many slices does not flag chance dips.</summary>
+public enum MultipleComparisonCorrection
+{
+    /// <summary>
+    /// Benjamini–Hochberg (1995) step-up: controls the false discovery rate (the expected share of flagged slices that are
+    /// not really worse) at alpha. The default: slicing is screening, where missing a real weak slice costs more than
+    /// reading a few extra items, and its power does not collapse as the number of slices grows. Its guarantee assumes
+    /// independent or positively dependent tests; slices of one feature partition the items, so treat it as approximate.
+    /// </summary>
+    BenjaminiHochberg,
+
+    /// <summary>Holm (1979) step-down: controls the family-wise error rate (the chance of any false flag) at alpha under any dependence; fewer flags.</summary>
+    Holm,
+}
