@@ -34,7 +34,7 @@ public sealed class DataWorkReport
     [JsonPropertyName("failures")]
     public required FailureAnalysis Failures { get; init; }
 
-    /// <summary>Gets what to fix first: blockers (data that makes the scores untrustworthy) first, then by the most the metric could gain.</summary>
+    /// <summary>Gets what to fix first: blockers (data that makes the scores untrustworthy) first, then improvements by the most the metric could gain, then candidates to review.</summary>
     [JsonPropertyName("findings")]
     public IReadOnlyList<DataWorkFinding> Findings { get; init; } = [];
 
@@ -102,11 +102,11 @@ public sealed class DataWorkFinding
     [JsonPropertyName("rank")]
     public int Rank { get; init; }
 
-    /// <summary>Gets the kind: split-leakage, missing-gold, dangling-gold-passage, answer-not-in-corpus, retrieval-misses, reading-misses, weak-slice, failure-cluster or conflicting-gold.</summary>
+    /// <summary>Gets the kind: split-leakage, missing-gold, dangling-gold-passage, answer-not-in-corpus, retrieval-misses, reading-misses, weak-slice, failure-cluster, conflicting-gold or possible-split-leakage.</summary>
     [JsonPropertyName("kind")]
     public required string Kind { get; init; }
 
-    /// <summary>Gets "blocker" (the scores cannot be trusted until it is fixed) or "improvement".</summary>
+    /// <summary>Gets "blocker" (the scores cannot be trusted until it is fixed), "improvement" (ranked by potential gain) or "review" (a candidate to read; effect unknown).</summary>
     [JsonPropertyName("severity")]
     public required string Severity { get; init; }
 

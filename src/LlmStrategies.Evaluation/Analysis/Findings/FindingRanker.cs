@@ -6,13 +6,15 @@ namespace LlmStrategies.Evaluation.Analysis;
 /// Turns the profile and the failure analysis into a ranked "what to fix first" list. Blockers (data that makes the
 /// scores untrustworthy: test items duplicated in other splits, test items without usable gold, gold passages missing
 /// from the corpus) come first; then improvements by their potential gain: how far the affected items are from a
-/// perfect score (a slice: from the overall mean), over all scored items. Findings overlap (a retrieval miss can sit in a
-/// weak slice), so each gain is an upper bound on its own, not a share of a total.
+/// perfect score (a slice: from the overall mean), over all scored items; last, candidates to read whose effect is
+/// unknown (test items with a near-duplicate in another split). Findings overlap (a retrieval miss can sit in a weak
+/// slice), so each gain is an upper bound on its own, not a share of a total.
 /// </summary>
 internal static class FindingRanker
 {
     private const string Blocker = "blocker";
     private const string Improvement = "improvement";
+    private const string Review = "review";
 
     public static List<DataWorkFinding> Rank(DatasetProfile profile, FailureAnalysis analysis, FailureContext context, DataWorkOptions options)
     {
@@ -43,13 +45,13 @@ internal static class FindingRanker
                 Fix = fix,
                 AffectedItems = inRun.Length,
                 FailedItems = failedItems.Length,
-                PotentialGain = severity == Blocker ? 0 : Math.Round(gain, 6),
+                PotentialGain = severity == Improvement ? Math.Round(gain, 6) : 0,
                 Items = inRun.OrderBy(id => context.Scores[run[id]] ?? double.NegativeInfinity).ThenBy(id => id, StringComparer.Ordinal).Take(options.MaxListedItems).ToArray(),
             });
         }
 
         AddBlockers(profile, context, Add);
-        AddAnswerability(profile, Add);
+        AddAnswerability(profile, run, Add);
         if (context.Attribution is { } attribution)
         {
             AddAttribution(attribution, Add);
@@ -70,13 +72,16 @@ internal static class FindingRanker
 
         foreach (var cluster in analysis.Clusters.Clusters.Where(c => c.RegionMean < analysis.Overall.Mean))
         {
+            // Like a slice: what the region would gain if it reached the overall mean (not the cluster's failures, which
+            // every cluster has by construction).
             Add(
                 "failure-cluster",
                 Improvement,
                 $"Failure cluster {cluster.Id}{(cluster.TopTerms.Count > 0 ? $" ({string.Join(", ", cluster.TopTerms)})" : string.Empty)}",
-                Text($"{cluster.Failures} failed inputs close together; the {cluster.RegionItems} scored items nearest to it average {cluster.RegionMean:0.000} against {analysis.Overall.Mean:0.000} overall. Representatives: {string.Join(", ", cluster.Representatives)}."),
+                Text($"{cluster.Failures} failed inputs close together; the {cluster.RegionItems} scored items nearest to it average {cluster.RegionMean:0.000} against {analysis.Overall.Mean:0.000} overall. Representatives: {string.Join(", ", cluster.Representatives)}. A cluster is found in the failures, so it is not tested for significance."),
                 "Read the representatives: a topic the corpus or the examples do not cover, or one question pattern the prompt handles badly. Add documents or few-shot examples for it.",
-                cluster.Items);
+                cluster.Items,
+                (analysis.Overall.Mean - cluster.RegionMean) * cluster.RegionItems / n / (options.ScoreMaximum - options.ScoreMinimum));
         }
 
         if (profile.Duplicates.ConflictingItems.Count > 0)
@@ -85,13 +90,13 @@ internal static class FindingRanker
                 "conflicting-gold",
                 Improvement,
                 "Same or near-same input with different gold",
-                Text($"{profile.Duplicates.ConflictingGold} duplicate groups or pairs disagree on the gold answer ({profile.Duplicates.ConflictingItems.Count} items in the dataset). Whatever the strategy answers, one of them scores it wrong."),
+                Text($"{profile.Duplicates.ConflictingGold} groups of identical (normalised) inputs disagree on the gold answer ({profile.Duplicates.ConflictingItems.Count} items in the dataset). Whatever the strategy answers, one of them scores it wrong."),
                 "Review them: make each question specific enough to have one answer, or accept every answer in each item's gold.",
                 profile.Duplicates.ConflictingItems);
         }
 
         return findings
-            .OrderBy(f => f.Severity == Blocker ? 0 : 1)
+            .OrderBy(f => f.Severity switch { Blocker => 0, Improvement => 1, _ => 2 })
             .ThenByDescending(f => f.Severity == Blocker ? f.AffectedItems : f.PotentialGain)
             .ThenByDescending(f => f.FailedItems)
             .ThenBy(f => f.Title, StringComparer.Ordinal)
@@ -122,9 +127,20 @@ internal static class FindingRanker
                 "split-leakage",
                 Blocker,
                 "Test items duplicated in train or dev",
-                Text($"{profile.Duplicates.TestItemsDuplicatedElsewhere.Count} test items have an exact or near duplicate in another split ({profile.Duplicates.Method}). A few-shot pool or fine-tune drawn from train has seen them, so their scores measure memory."),
+                Text($"{profile.Duplicates.TestItemsDuplicatedElsewhere.Count} test items have the same normalised input as an item in another split. A few-shot pool or fine-tune drawn from train has seen them, so their scores measure memory."),
                 "Remove the duplicates or keep them in one split (split by a group field), then re-split and re-run.",
                 profile.Duplicates.TestItemsDuplicatedElsewhere);
+        }
+
+        if (profile.Duplicates.TestItemsNearDuplicatedElsewhere.Count > 0)
+        {
+            add(
+                "possible-split-leakage",
+                Review,
+                "Test items with a near-duplicate in train or dev",
+                Text($"{profile.Duplicates.TestItemsNearDuplicatedElsewhere.Count} test items have a near-duplicate in another split ({profile.Duplicates.Method}). Similar embeddings can still ask different things (one changed word), so read the pairs in the profile before treating them as leakage."),
+                "Read the pairs; remove or regroup the real duplicates, then re-split and re-run.",
+                profile.Duplicates.TestItemsNearDuplicatedElsewhere);
         }
 
         var items = context.Evidence.Items;
@@ -142,15 +158,16 @@ internal static class FindingRanker
         }
     }
 
-    private static void AddAnswerability(DatasetProfile profile, AddFinding add)
+    private static void AddAnswerability(DatasetProfile profile, Dictionary<string, int> run, AddFinding add)
     {
         if (profile.Answerability is { NotInCorpusItems.Count: > 0 } answerability)
         {
+            var inTest = answerability.NotInCorpusItems.Count(run.ContainsKey);
             add(
                 "answer-not-in-corpus",
                 Improvement,
                 "Gold answer nowhere in the corpus",
-                Text($"{answerability.NotInCorpus} of {answerability.Checked} items with gold have an answer that occurs in no document (SQuAD-normalised whole words). No retriever can find it; a reader can only guess."),
+                Text($"{inTest} test items ({answerability.NotInCorpus} of {answerability.Checked} in the whole dataset) have a gold answer that occurs in no document as SQuAD-normalised whole words (the contains metric's test). No retriever can find it; a reader can only guess, or the gold is paraphrased."),
                 "Add the documents that answer them, or correct the gold if it is paraphrased or wrong (export them for review).",
                 answerability.NotInCorpusItems);
         }

@@ -285,15 +285,23 @@ public sealed class DuplicateSummary
     [JsonPropertyName("crossSplit")]
     public int CrossSplit { get; init; }
 
-    /// <summary>Gets the duplicate groups and pairs whose items have different gold (no shared normalised answer, or different labels for classification data).</summary>
+    /// <summary>Gets the exact duplicate groups whose items have different gold (no shared normalised answer, or different labels for classification data).</summary>
     [JsonPropertyName("conflictingGold")]
     public int ConflictingGold { get; init; }
 
-    /// <summary>Gets the test items that are in a cross-split duplicate.</summary>
+    /// <summary>Gets the near-duplicate pairs whose items have different gold: mostly different questions on one topic, sometimes one question with two golds.</summary>
+    [JsonPropertyName("nearConflictingGold")]
+    public int NearConflictingGold { get; init; }
+
+    /// <summary>Gets the test items with an exact duplicate (same normalised input) in another split.</summary>
     [JsonPropertyName("testItemsDuplicatedElsewhere")]
     public IReadOnlyList<string> TestItemsDuplicatedElsewhere { get; init; } = [];
 
-    /// <summary>Gets the items in a conflicting-gold duplicate.</summary>
+    /// <summary>Gets the test items with a near-duplicate (and no exact duplicate) in another split: candidates to read, since similar embeddings can still ask different things.</summary>
+    [JsonPropertyName("testItemsNearDuplicatedElsewhere")]
+    public IReadOnlyList<string> TestItemsNearDuplicatedElsewhere { get; init; } = [];
+
+    /// <summary>Gets the items in an exact duplicate group with conflicting gold.</summary>
     [JsonPropertyName("conflictingItems")]
     public IReadOnlyList<string> ConflictingItems { get; init; } = [];
 

@@ -84,7 +84,9 @@ internal static class DuplicateFinder
 
         var crossSplit = 0;
         var conflicting = 0;
+        var nearConflicting = 0;
         var leakedTest = new SortedSet<string>(StringComparer.Ordinal);
+        var nearLeakedTest = new SortedSet<string>(StringComparer.Ordinal);
         var conflictingItems = new SortedSet<string>(StringComparer.Ordinal);
         var described = new List<(DuplicateGroup Group, int Order)>();
         foreach (var (kind, similarity, members) in groups)
@@ -96,11 +98,15 @@ internal static class DuplicateFinder
                 crossSplit++;
                 foreach (var m in members.Where(m => items.Split[m] == ProfiledItems.TestSplit))
                 {
-                    leakedTest.Add(items.Items[m].Id);
+                    (kind == "exact" ? leakedTest : nearLeakedTest).Add(items.Items[m].Id);
                 }
             }
 
-            if (conflict)
+            if (conflict && kind == "near")
+            {
+                nearConflicting++;
+            }
+            else if (conflict)
             {
                 conflicting++;
                 foreach (var m in members)
@@ -128,7 +134,9 @@ internal static class DuplicateFinder
             NearPairs = nearPairs?.Count ?? 0,
             CrossSplit = crossSplit,
             ConflictingGold = conflicting,
+            NearConflictingGold = nearConflicting,
             TestItemsDuplicatedElsewhere = [.. leakedTest],
+            TestItemsNearDuplicatedElsewhere = [.. nearLeakedTest.Except(leakedTest, StringComparer.Ordinal)],
             ConflictingItems = [.. conflictingItems],
             Examples = described
                 .OrderByDescending(d => d.Group.CrossSplit)

@@ -26,9 +26,7 @@ public static class DataWorkConsole
         text.Append("What to fix first:\n");
         foreach (var finding in report.Findings.Take(top))
         {
-            var gain = finding.Severity == "blocker"
-                ? "blocker: the scores cannot be trusted until it is fixed"
-                : string.Create(CultureInfo.InvariantCulture, $"up to +{finding.PotentialGain:0.000} on {f.Metric}");
+            var gain = AnalysisFormatting.Gain(finding, f.Metric);
             text.Append(CultureInfo.InvariantCulture, $"  {finding.Rank}. {finding.Title} — {finding.AffectedItems:N0} items ({finding.FailedItems:N0} wrong); {gain}.\n");
             text.Append("     ").Append(finding.Evidence).Append('\n');
             text.Append("     Fix: ").Append(finding.Fix).Append('\n');

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using static LlmStrategies.Evaluation.Analysis.AnalysisFormatting;
 using static LlmStrategies.Experiments.ReportFormatting;
 
 namespace LlmStrategies.Evaluation.Analysis;
@@ -74,7 +75,7 @@ public static class DataWorkHtml
         html.Append("<ol>");
         foreach (var finding in report.Findings)
         {
-            var gain = finding.Severity == "blocker" ? "blocker" : "potential gain +" + Number(finding.PotentialGain);
+            var gain = AnalysisFormatting.Gain(finding, report.Failures.Metric);
             html.Append(CultureInfo.InvariantCulture, $"<li class=\"{(finding.Severity == "blocker" ? "blocker" : string.Empty)}\"><b>{E(finding.Title)}</b> — {finding.AffectedItems:N0} items, {finding.FailedItems:N0} wrong, {E(gain)}.<br>{E(finding.Evidence)}<br><i>Fix:</i> {E(finding.Fix)}<br>{Links(finding.Items, anchors, 10)}</li>");
         }
 
@@ -241,7 +242,7 @@ public static class DataWorkHtml
         }
 
         var d = p.Duplicates;
-        html.Append(CultureInfo.InvariantCulture, $"<p>Duplicates ({E(d.Method)}): {d.ExactGroups:N0} exact groups ({d.ExactItems:N0} items), {d.NearPairs:N0} near pairs; {d.CrossSplit:N0} across splits ({d.TestItemsDuplicatedElsewhere.Count:N0} test items), {d.ConflictingGold:N0} with conflicting gold.</p>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<p>Duplicates ({E(d.Method)}): {d.ExactGroups:N0} exact groups ({d.ExactItems:N0} items), {d.NearPairs:N0} near pairs; {d.CrossSplit:N0} across splits ({d.TestItemsDuplicatedElsewhere.Count:N0} test items), {d.ConflictingGold:N0} exact groups and {d.NearConflictingGold:N0} near pairs with different gold (near pairs are candidates: similar embeddings can ask different things).</p>\n");
         if (d.Examples.Count > 0)
         {
             html.Append("<table><tr><th>kind</th><th>similarity</th><th>cross-split</th><th>conflicting gold</th><th>items</th></tr>\n");
@@ -313,10 +314,6 @@ public static class DataWorkHtml
         var text = string.Join(", ", shown);
         return ids.Count > max ? text + string.Create(CultureInfo.InvariantCulture, $" and {ids.Count - max} more") : text;
     }
-
-    private static string Lengths(LengthDistribution d) => d.Count == 0
-        ? "n/a"
-        : string.Create(CultureInfo.InvariantCulture, $"{Number(d.Median, "0.#")} [{Number(d.P25, "0.#")}, {Number(d.P75, "0.#")}] ({Number(d.P95, "0.#")}, {Number(d.Max, "0.#")})");
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max - 1), "…");
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using static LlmStrategies.Evaluation.Analysis.AnalysisFormatting;
 using static LlmStrategies.Experiments.ReportFormatting;
 
 namespace LlmStrategies.Evaluation.Analysis;
@@ -75,7 +76,7 @@ public static class DataWorkMarkdown
         }
 
         var d = profile.Duplicates;
-        md.Append(CultureInfo.InvariantCulture, $"\nDuplicates ({Cell(d.Method)}): {d.ExactGroups:N0} exact groups ({d.ExactItems:N0} items), {d.NearPairs:N0} near pairs; {d.CrossSplit:N0} across splits ({d.TestItemsDuplicatedElsewhere.Count:N0} test items), {d.ConflictingGold:N0} with conflicting gold.\n");
+        md.Append(CultureInfo.InvariantCulture, $"\nDuplicates ({Cell(d.Method)}): {d.ExactGroups:N0} exact groups ({d.ExactItems:N0} items), {d.NearPairs:N0} near pairs; {d.CrossSplit:N0} across splits ({d.TestItemsDuplicatedElsewhere.Count:N0} test items), {d.ConflictingGold:N0} exact groups and {d.NearConflictingGold:N0} near pairs with different gold (near pairs are candidates: similar embeddings can ask different things).\n");
         if (d.Examples.Count > 0)
         {
             md.Append("\n| kind | similarity | cross-split | conflicting gold | items |\n|---|---|---|---|---|\n");
@@ -118,7 +119,7 @@ public static class DataWorkMarkdown
             md.Append("| # | finding | severity | items | wrong | potential gain |\n|---|---|---|---|---|---|\n");
             foreach (var finding in report.Findings)
             {
-                md.Append(CultureInfo.InvariantCulture, $"| {finding.Rank} | {Cell(finding.Title)} | {finding.Severity} | {finding.AffectedItems:N0} | {finding.FailedItems:N0} | {(finding.Severity == "blocker" ? "-" : "+" + Number(finding.PotentialGain))} |\n");
+                md.Append(CultureInfo.InvariantCulture, $"| {finding.Rank} | {Cell(finding.Title)} | {finding.Severity} | {finding.AffectedItems:N0} | {finding.FailedItems:N0} | {GainCell(finding)} |\n");
             }
 
             md.Append('\n');
@@ -163,10 +164,10 @@ public static class DataWorkMarkdown
 
     private static void RenderAttribution(StringBuilder md, FailureAnalysis f)
     {
-        md.Append("\n### Retrieval or reading?\n\n");
+        md.Append("\n### Retrieval or reading?\n");
         if (f.AttributionNote is { } note)
         {
-            md.Append(Cell(note)).Append('\n');
+            md.Append('\n').Append(Cell(note)).Append('\n');
         }
 
         if (f.Attribution.Count == 0)
@@ -198,10 +199,6 @@ public static class DataWorkMarkdown
             md.Append(CultureInfo.InvariantCulture, $"| {cluster.Id} | {cluster.Failures:N0} | {cluster.RegionItems:N0} | {Number(cluster.RegionMean)} | {Cell(string.Join(", ", cluster.TopTerms))} | {Ids(cluster.Representatives, 5)} |\n");
         }
     }
-
-    private static string Lengths(LengthDistribution d) => d.Count == 0
-        ? "n/a"
-        : string.Create(CultureInfo.InvariantCulture, $"{Number(d.Median, "0.#")} [{Number(d.P25, "0.#")}, {Number(d.P75, "0.#")}] ({Number(d.P95, "0.#")}, {Number(d.Max, "0.#")})");
 
     private static string Ids(IEnumerable<string> ids, int max)
     {

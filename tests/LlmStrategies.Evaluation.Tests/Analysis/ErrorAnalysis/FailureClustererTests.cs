@@ -16,9 +16,12 @@ public class FailureClustererTests
     {
         var (dataset, run) = Topics();
         var generator = new HashingEmbeddingGenerator(64);
-        var clusters = (await DataWork.AnalyzeAsync(dataset, null, run, embeddings: generator)).Failures.Clusters;
+        var report = await DataWork.AnalyzeAsync(dataset, null, run, embeddings: generator);
+        var clusters = report.Failures.Clusters;
+        var overall = report.Failures.Overall.Mean;
         Assert.Multiple(() =>
         {
+            Assert.That(report.Findings.Where(f => f.Kind == "failure-cluster").Select(f => f.PotentialGain).Order(), Is.EqualTo(clusters.Clusters.Where(c => c.RegionMean < overall).Select(c => Math.Round((overall - c.RegionMean) * c.RegionItems / 30, 6)).Order()).Within(1e-9), "a cluster's gain: its region brought to the overall mean");
             Assert.That(clusters.Available, Is.True);
             Assert.That(clusters.Failures, Is.EqualTo(16));
             Assert.That(clusters.Silhouettes.Keys, Is.EqualTo(new[] { "2", "3" }), "k from 2 to min(8, 16 / 5)");

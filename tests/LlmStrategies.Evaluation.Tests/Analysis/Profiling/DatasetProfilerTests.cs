@@ -108,7 +108,9 @@ public class DatasetProfilerTests
             Assert.That(d.NearPairs, Is.EqualTo(1));
             Assert.That(d.CrossSplit, Is.EqualTo(3));
             Assert.That(d.ConflictingGold, Is.EqualTo(1));
-            Assert.That(d.TestItemsDuplicatedElsewhere, Is.EqualTo(new[] { "a2", "a4", "a5" }));
+            Assert.That(d.NearConflictingGold, Is.Zero);
+            Assert.That(d.TestItemsDuplicatedElsewhere, Is.EqualTo(new[] { "a2", "a4" }));
+            Assert.That(d.TestItemsNearDuplicatedElsewhere, Is.EqualTo(new[] { "a5" }));
             Assert.That(d.ConflictingItems, Is.EqualTo(new[] { "a3", "a4" }));
             var near = d.Examples.Single(g => g.Kind == "near");
             Assert.That(near.Similarity, Is.EqualTo(0.95).Within(1e-5));
@@ -193,4 +195,27 @@ public class DatasetProfilerTests
     }
 
     private static IEnumerable<string> Gap(DatasetProfile profile, string field) => profile.FieldGaps.Where(g => g.Field == field).SelectMany(g => g.Examples);
+}
+
+/// <summary>The near-duplicate search with the real local model and the default threshold.</summary>
+public class NearDuplicateLocalModelTests
+{
+    [Test]
+    public async Task TheDefaultThresholdPairsAParaphraseAndNotUnrelatedQuestions()
+    {
+        var items = new[]
+        {
+            AnalysisFixtures.Item("b1", "At which Super Bowl did Beyonce headline the halftime show?", "Super Bowl XLVII"),
+            AnalysisFixtures.Item("b2", "At what Super Bowl did Beyoncé headline the halftime show?", "Super Bowl XLVII"),
+            AnalysisFixtures.Item("c1", "What is the capital of France?", "Paris"),
+            AnalysisFixtures.Item("c2", "How many legs does a spider have?", "eight"),
+        };
+        var profile = await DataWork.ProfileAsync(new EvaluationDataset("local", items), embeddings: LocalModel.Generator);
+        Assert.Multiple(() =>
+        {
+            Assert.That(profile.Duplicates.NearThreshold, Is.EqualTo(DataWorkOptions.DefaultNearDuplicateThreshold));
+            Assert.That(profile.Duplicates.NearPairs, Is.EqualTo(1));
+            Assert.That(profile.Duplicates.Examples.Single().Items.Select(i => i.Id), Is.EquivalentTo(new[] { "b1", "b2" }));
+        });
+    }
 }

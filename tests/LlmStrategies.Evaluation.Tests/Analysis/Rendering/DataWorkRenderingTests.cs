@@ -27,13 +27,23 @@ public class DataWorkRenderingTests
         var (dataset, splits) = DatasetProfilerTests.Constructed();
         var test = splits.Test;
         var records = test.Items.Select(i => AnalysisFixtures.Record("s", i, "no", [], 0));
-        var report = await DataWork.AnalyzeAsync(dataset, splits, AnalysisFixtures.Run(test, ["s"], records));
+        var embeddings = new LlmStrategies.Tests.TestDoubles.TestEmbeddingGenerator(new Dictionary<string, float[]>
+        {
+            ["How long is the warranty?"] = [1, 0, 0, 0],
+            ["How long does shipping take?"] = [0, 1, 0, 0],
+            ["Can I return an item?"] = [0, 0, 1, 0],
+            ["What is the return window?"] = [0, 0, 0.95f, 0.31224990f],
+            ["Что такое гарантия?"] = [0, 0, 0, 1],
+        });
+        var report = await DataWork.AnalyzeAsync(dataset, splits, AnalysisFixtures.Run(test, ["s"], records), new DataWorkOptions { MinClusterSize = 50 }, embeddings);
         Assert.Multiple(() =>
         {
             Assert.That(report.Findings[0].Kind, Is.EqualTo("split-leakage"));
             Assert.That(report.Findings[0].Severity, Is.EqualTo("blocker"));
-            Assert.That(report.Findings[0].Items, Is.EquivalentTo(new[] { "a2", "a4" }), "exact duplicates only: no embeddings were given");
-            Assert.That(report.Findings.Select(f => f.Kind), Does.Contain("dangling-gold-passage"));
+            Assert.That(report.Findings[0].Items, Is.EquivalentTo(new[] { "a2", "a4" }));
+            Assert.That(report.Findings[1].Kind, Is.EqualTo("dangling-gold-passage"));
+            Assert.That(report.Findings[^1].Kind, Is.EqualTo("possible-split-leakage"), "a near-duplicate is a candidate to read, ranked last");
+            Assert.That(report.Findings[^1].Items, Is.EqualTo(new[] { "a5" }));
         });
     }
 
