@@ -36,7 +36,7 @@ public class DataWorkBenchmarks
         _distinctInputs = new ProfiledItems(_dataset, _splits).DistinctTexts.ToArray();
         _precomputed = await PrecomputedEmbeddingGenerator.CreateAsync(_model, _distinctInputs);
         _options = new DataWorkOptions { Tokenizer = PromptTokenizers.O200kBase, TokenizerName = "o200k_base", MaxDegreeOfParallelism = 2 };
-        await ProfileAsync(); // loads the o200k tables once
+        await Profile(); // loads the o200k tables once
     }
 
     [GlobalCleanup]
@@ -48,7 +48,7 @@ public class DataWorkBenchmarks
 
     /// <summary>The profile with precomputed vectors: token counts, exact and near duplicates (flat SIMD kNN), answerability, gaps.</summary>
     [Benchmark]
-    public Task<DatasetProfile> ProfileAsync() => DataWork.ProfileAsync(_dataset, _splits, _options, _precomputed);
+    public Task<DatasetProfile> Profile() => DataWork.ProfileAsync(_dataset, _splits, _options, _precomputed);
 
     /// <summary>The profile without embeddings (exact duplicates only).</summary>
     [Benchmark]

@@ -88,9 +88,10 @@ internal static class DuplicateFinder
         var leakedTest = new SortedSet<string>(StringComparer.Ordinal);
         var nearLeakedTest = new SortedSet<string>(StringComparer.Ordinal);
         var conflictingItems = new SortedSet<string>(StringComparer.Ordinal);
-        var described = new List<(DuplicateGroup Group, int Order)>();
-        foreach (var (kind, similarity, members) in groups)
+        var described = new List<(int Group, bool Cross, bool Conflict)>(groups.Count);
+        for (var g = 0; g < groups.Count; g++)
         {
+            var (kind, _, members) = groups[g];
             var cross = members.Select(m => items.Split[m]).Distinct(StringComparer.Ordinal).Count() > 1;
             var conflict = HasConflict(items, members);
             if (cross)
@@ -115,15 +116,25 @@ internal static class DuplicateFinder
                 }
             }
 
-            described.Add((new DuplicateGroup
-            {
-                Kind = kind,
-                Similarity = Math.Round(similarity, 6),
-                CrossSplit = cross,
-                ConflictingGold = conflict,
-                Items = members.Select(items.Reference).ToArray(),
-            }, described.Count));
+            described.Add((g, cross, conflict));
         }
+
+        // Only the groups a report shows become objects: a 100k-item dataset can have hundreds of thousands of pairs.
+        var examples = described
+            .OrderByDescending(d => d.Cross)
+            .ThenByDescending(d => d.Conflict)
+            .ThenByDescending(d => groups[d.Group].Similarity)
+            .ThenBy(d => items.Items[groups[d.Group].Members[0]].Id, StringComparer.Ordinal)
+            .Take(maxListed)
+            .Select(d => new DuplicateGroup
+            {
+                Kind = groups[d.Group].Kind,
+                Similarity = Math.Round(groups[d.Group].Similarity, 6),
+                CrossSplit = d.Cross,
+                ConflictingGold = d.Conflict,
+                Items = groups[d.Group].Members.Select(items.Reference).ToArray(),
+            })
+            .ToArray();
 
         return new DuplicateSummary
         {
@@ -138,27 +149,26 @@ internal static class DuplicateFinder
             TestItemsDuplicatedElsewhere = [.. leakedTest],
             TestItemsNearDuplicatedElsewhere = [.. nearLeakedTest.Except(leakedTest, StringComparer.Ordinal)],
             ConflictingItems = [.. conflictingItems],
-            Examples = described
-                .OrderByDescending(d => d.Group.CrossSplit)
-                .ThenByDescending(d => d.Group.ConflictingGold)
-                .ThenByDescending(d => d.Group.Similarity)
-                .ThenBy(d => d.Group.Items[0].Id, StringComparer.Ordinal)
-                .Take(maxListed)
-                .Select(d => d.Group)
-                .ToArray(),
+            Examples = examples,
         };
     }
 
-    /// <summary>Two members conflict when both have gold and share no normalised gold answer (for classification data: different labels).</summary>
+    /// <summary>
+    /// Two members conflict when both have gold and share no normalised gold answer (for classification data: different
+    /// labels). Members with the same gold set are compared once, so a large group of identical items costs one pass.
+    /// </summary>
     private static bool HasConflict(ProfiledItems items, int[] members)
     {
-        for (var i = 0; i < members.Length; i++)
+        var golds = members
+            .Select(m => items.GoldKeys[m])
+            .Where(g => g.Length > 0)
+            .DistinctBy(g => string.Join('\u0001', g.Order(StringComparer.Ordinal)), StringComparer.Ordinal)
+            .ToArray();
+        for (var i = 0; i < golds.Length; i++)
         {
-            for (var j = i + 1; j < members.Length; j++)
+            for (var j = i + 1; j < golds.Length; j++)
             {
-                var a = items.GoldKeys[members[i]];
-                var b = items.GoldKeys[members[j]];
-                if (a.Length > 0 && b.Length > 0 && !a.Intersect(b, StringComparer.Ordinal).Any())
+                if (!golds[i].Intersect(golds[j], StringComparer.Ordinal).Any())
                 {
                     return true;
                 }
