@@ -1,203 +1,199 @@
 #!/usr/bin/env python3
-"""Turns one run-comparison.sh output folder into the results markdown (stdout): machine, raw figures, ratios."""
+"""Turns one run-comparison.sh log folder into the results markdown (stdout).
+
+Every ratio is computed within one round (rN-dotnet-X beside rN-c-X, timed one after the other); the table shows the
+median over rounds and each round's ratio. HNSW is compared at equal recall: each side's queries/s at recall 0.95 and
+0.99 is interpolated (log queries/s linear in recall) on that side's own efSearch curve of the same round.
+"""
 import glob
-import json
 import math
 import os
-import platform
 import re
-import subprocess
+import statistics
 import sys
-from datetime import datetime, timezone
 
 out = sys.argv[1]
 
 
-def sh(cmd):
-    try:
-        return subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=60).stdout.strip()
-    except Exception:  # noqa: BLE001 - machine facts are best effort
-        return "?"
+def read(name):
+    path = os.path.join(out, name + ".log")
+    return open(path).read() if os.path.exists(path) else None
 
 
-# ---- BenchmarkDotNet -------------------------------------------------------------------------------------------
-bdn = {}
-for path in glob.glob(os.path.join(out, "bdn", "results", "*-report-full.json")):
-    with open(path) as f:
-        report = json.load(f)
-    for b in report.get("Benchmarks", []):
-        cls = b.get("Type", "")
-        key = (cls, b.get("Method", ""), b.get("Parameters", ""))
-        stats = b.get("Statistics") or {}
-        mem = b.get("Memory") or {}
-        bdn[key] = {"median_ns": stats.get("Median"), "alloc": mem.get("BytesAllocatedPerOperation")}
-    host = report.get("HostEnvironmentInfo", {})
+def rounds():
+    found = set()
+    for path in glob.glob(os.path.join(out, "r*-*.log")):
+        m = re.match(r"r(\d+)-", os.path.basename(path))
+        if m and ".disturbed" not in path:
+            found.add(int(m.group(1)))
+    return sorted(found)
 
 
-def med(cls, method, params=""):
-    v = bdn.get((cls, method, params))
-    return v["median_ns"] if v and v["median_ns"] else None
+def num(pattern, text, group=1):
+    m = re.search(pattern, text or "")
+    return float(m.group(group)) if m else None
 
 
-def alloc(cls, method, params=""):
-    v = bdn.get((cls, method, params))
-    return v["alloc"] if v else None
-
-
-side = {}
-side_path = os.path.join(out, "side-results.txt")
-if os.path.exists(side_path):
-    for line in open(side_path):
-        parts = line.split()
-        if len(parts) == 2:
-            side[parts[0]] = float(parts[1])
-
-# ---- C references -----------------------------------------------------------------------------------------------
-c = open(os.path.join(out, "c-references.txt")).read() if os.path.exists(os.path.join(out, "c-references.txt")) else ""
-bw = {}
-for m in re.finditer(r"read-sum threads=(\d+) size=(\d+) MiB .*?median ([\d.]+)", c):
-    bw[(int(m.group(1)), int(m.group(2)))] = float(m.group(3))
-flat_single_c = re.search(r"flat single\s+\S+\s+threads=1 .*?QPS median ([\d.]+)", c)
-flat_batch_c = re.search(r"flat batch\s+\S+\s+threads=1 .*?QPS median ([\d.]+).*?([\d.]+) GFLOP/s", c)
-hnsw_build_c = {int(m.group(1)): float(m.group(2)) for m in re.finditer(r"hnswlib build: .*?threads=(\d+)\s+time ([\d.]+) s", c)}
-hnsw_c = {}
-blocks = re.split(r"(?=hnswlib build:)", c)
-for block in blocks:
-    t = re.search(r"threads=(\d+)", block)
-    if not t or int(t.group(1)) != 1:
-        continue
-    for m in re.finditer(r"ef=\s*(\d+) recall@10 ([\d.]+)\s+QPS median (\d+)", block):
-        hnsw_c[int(m.group(1))] = (float(m.group(2)), float(m.group(3)))
-dot_peak = re.findall(r"nvec=\s*(\d+).*?avx512 \(1 q x 4 vec\)\s+GFLOP/s min\s+[\d.]+ median\s+([\d.]+)", c)
-
-F = ""  # BenchmarkDotNet reports the type name without its namespace
+def qps(text):
+    return num(r"QPS median ([\d.]+)", text)
 
 
 def fmt(x, digits=1):
     return "n/a" if x is None else f"{x:,.{digits}f}"
 
 
-def ratio(a, b, digits=2):
-    return "n/a" if a is None or b is None or b == 0 else f"{a / b:.{digits}f}×"
+def med(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
 
 
-lines = []
-now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-cpu = sh("lscpu | sed -n 's/^Model name:[ ]*//p' | head -1")
-ram = sh("free -g | awk '/Mem:/{print $2}'")
-l3 = sh("lscpu | sed -n 's/^L3 cache:[ ]*//p'")
-osname = sh(". /etc/os-release && echo $PRETTY_NAME")
-runtime = sh("dotnet --list-runtimes | grep NETCore | tail -1 | cut -d' ' -f2")
+machine = open(os.path.join(out, "machine.txt")).read() if os.path.exists(os.path.join(out, "machine.txt")) else ""
+threads = int(num(r"threads used: (\d+)", machine) or 1)
+R = rounds()
+lines = ["# Vector search: LlmStrategies.VectorSearch against flat.c and hnswlib, same machine, same work", ""]
+lines += ["Machine and run (from `machine.txt` of the run folder `" + os.path.basename(out.rstrip("/")) + "`):", "", "```", machine.strip(), "```", ""]
 lines += [
-    "# Vector search: .NET vs the machine's limits and the C references",
-    "",
-    f"- Date: {now} (run folder `{os.path.basename(out.rstrip('/'))}`)",
-    f"- Machine: {cpu}, {sh('nproc')} cores, {ram} GiB RAM, {l3} L3; {osname}, kernel {platform.release()}",
-    f"- .NET: SDK {sh('dotnet --version')}, runtime {runtime}; gcc {sh('gcc -dumpversion')}; hnswlib 0.6.2 (Debian libhnswlib-dev)",
-    "- Data: ../shared/bench/vector/gen.c, 100,000 × 384 float32 L2-normalised, 1,000 queries, exact top-10 (inner product).",
-    "- Method: C references (run.sh) then BenchmarkDotNet, back to back, each under the exclusive CPU lock. Medians. "
-    "The machine is a shared VM: compare the ratios, not the absolute figures.",
+    "Method: `benchmarks/vector/run-comparison.sh` — the library through its public API in the Stopwatch harness "
+    "(`benchmarks/VectorHarness`), the C references built here with `-O3 -march=native`, on gen.c data "
+    "(L2-normalised, 1,000 clusters, seed 20240601, exact top-10 by inner product). Each process does one warm-up pass "
+    "and 3 timed passes (median reported); library and reference processes alternate (A B A B ...), one pair per round; "
+    "each ratio below is from one round, the table shows the median of the rounds and every round's ratio. A run during "
+    "which other processes used more than 6% of the machine (and 0.05 s), or a multi-thread reference not 1.3× its one-thread "
+    "figure, was rerun (logs `*.disturbed-N.log`).",
     "",
 ]
 
-bytes_ = side.get("flat.bytes", 100000 * 384 * 4)
-flops = side.get("flat.flops_per_query", 2 * 100000 * 384)
-read_ns = med(F + "FlatSearchBenchmarks", "ReadSum")
-single_ns = med(F + "FlatSearchBenchmarks", "SingleQueryTop10")
-batch_ns = med(F + "FlatSearchBenchmarks", "Batch1000Top10")
-batch2_ns = med(F + "FlatSearchBenchmarks", "Batch1000Top10TwoThreads")
-bw_net = bytes_ / read_ns if read_ns else None  # bytes per ns = GB/s
-scan = bytes_ / single_ns if single_ns else None
-single_qps = 1e9 / single_ns if single_ns else None
-batch_qps = 1e9 / batch_ns if batch_ns else None
-batch2_qps = 1e9 / batch2_ns if batch2_ns else None
-gflops = flops / batch_ns if batch_ns else None
-c_single = float(flat_single_c.group(1)) if flat_single_c else None
-c_batch = float(flat_batch_c.group(1)) if flat_batch_c else None
-c_gflops = float(flat_batch_c.group(2)) if flat_batch_c else None
-
-q = F + "QuantizedSearchBenchmarks"
-int8 = {}
-for mult in (1, 4):
-    f32 = med(q, "Float32SingleQueryTop10", f"RescoreMultiplier={mult}")
-    i8 = med(q, "Int8SingleQueryTop10", f"RescoreMultiplier={mult}")
-    int8[mult] = (f32, i8, side.get(f"int8.x{mult}.recall"))
-
-hs = F + "HnswSearchBenchmarks"
-ours = {}
-for ef in (10, 20, 40, 80, 160):
-    ns = med(hs, "SearchTop10", f"EfSearch={ef}")
-    ours[ef] = (side.get(f"hnsw.ef{ef}.recall"), 1e9 / ns if ns else None)
-# BenchmarkDotNet's figure (the whole Build invocation) when present, else the setup's stopwatch.
-build = {t: (med("HnswBuildBenchmarks", "Build", f"Threads={t}") or 0) / 1e9 or side.get(f"hnsw.build.t{t}.seconds") for t in (1, 2)}
-build = {t: v or None for t, v in build.items()}
+rows = []  # (measurement, ours, reference, ratios, goal)
 
 
-def qps_at_recall(curve, target):
-    """Our QPS at a given recall, interpolating log(QPS) linearly in recall between measured efSearch points."""
-    pts = sorted((r, qq) for r, qq in curve if r is not None and qq)
+def pair(ours_name, ref_name, extract_ours, extract_ref, higher_is_better=True):
+    ours, refs, ratios = [], [], []
+    for r in R:
+        o = extract_ours(read(f"r{r}-{ours_name}"))
+        c = extract_ref(read(f"r{r}-{ref_name}"))
+        ours.append(o)
+        refs.append(c)
+        if o is not None and c not in (None, 0):
+            ratios.append(o / c if higher_is_better else c / o)
+    return med(ours), med(refs), ratios
+
+
+def ratio_cell(ratios):
+    if not ratios:
+        return "n/a"
+    return f"**{med(ratios):.2f}×** ({', '.join(f'{x:.2f}' for x in ratios)})"
+
+
+def add(label, ours_name, ref_name, unit, goal, extract_ours=qps, extract_ref=qps, higher_is_better=True, digits=1):
+    o, c, ratios = pair(ours_name, ref_name, extract_ours, extract_ref, higher_is_better)
+    if o is None and c is None:
+        return
+    rows.append((label, f"{fmt(o, digits)} {unit}", f"{fmt(c, digits)} {unit}", ratio_cell(ratios), goal))
+
+
+add("read bandwidth, 1 thread (.NET read-sum vs bw_read.c)", "dotnet-readsum", "c-readsum", "GB/s", "—",
+    extract_ours=lambda t: num(r"GB/s median ([\d.]+)", t), extract_ref=lambda t: num(r"GB/s: min [\d.]+\s+median ([\d.]+)", t), digits=2)
+add("flat single query, top-10, 1 thread (vs flat.c avx512x4)", "dotnet-flat-single", "c-flat-single", "QPS", "≥ 0.95×")
+add("flat batch of 1,000, 1 thread (vs flat.c blocked 4×4)", "dotnet-flat-batch-t1", "c-flat-batch-t1", "QPS", "—")
+if threads > 1:
+    add(f"flat batch of 1,000, {threads} threads (vs flat.c, {threads} OpenMP threads)", f"dotnet-flat-batch-t{threads}", f"c-flat-batch-t{threads}", "QPS", "≥ 0.95×")
+    add(f"flat batch of 1,000 on **1M** × 384, {threads} threads", f"dotnet-1m-flat-batch-t{threads}", f"c-1m-flat-batch-t{threads}", "QPS", "≥ 0.95×")
+
+
+def build_time(t):
+    return num(r"time ([\d.]+) s", t)
+
+
+for t in sorted({1, threads}):
+    add(f"HNSW build 100k, M16 efC200, {t} thread{'s' if t > 1 else ''} (time; ratio = hnswlib time / ours)", f"dotnet-hnsw-build-t{t}", f"c-hnsw-build-t{t}", "s", "≥ 1× (faster)",
+        extract_ours=build_time, extract_ref=build_time, higher_is_better=False)
+add(f"HNSW build **1M**, {threads} threads (one build each)", f"dotnet-1m-hnsw-build-t{threads}", f"c-1m-hnsw-build-t{threads}", "s", "—",
+    extract_ours=build_time, extract_ref=build_time, higher_is_better=False)
+
+
+def curve(text, t):
+    pts = []
+    for m in re.finditer(rf"search threads={t}: ef=\s*(\d+) recall@10 ([\d.]+)\s+QPS median ([\d.]+)", text or ""):
+        pts.append((int(m.group(1)), float(m.group(2)), float(m.group(3))))
+    return pts
+
+
+def at_recall(pts, target):
+    """QPS at `target` recall: log(QPS) linear in recall between the two measured efSearch points around it."""
+    pts = sorted((r, q) for _, r, q in pts)
     for (r0, q0), (r1, q1) in zip(pts, pts[1:]):
         if r0 <= target <= r1:
             if r1 == r0:
                 return max(q0, q1)
             w = (target - r0) / (r1 - r0)
             return math.exp(math.log(q0) * (1 - w) + math.log(q1) * w)
-    if pts and target <= pts[0][0]:
-        return pts[0][1]
     return None
 
 
-curve = list(ours.values())
-equal = {ef: (rc, qc, qps_at_recall(curve, rc)) for ef, (rc, qc) in hnsw_c.items()}
+hnsw_rows = []
+for scale, prefix in (("100k", ""), ("1M", "1m-")):
+    for t in sorted({1, threads}):
+        for target in (0.95, 0.99):
+            ours, refs, ratios = [], [], []
+            for r in R:
+                o = at_recall(curve(read(f"r{r}-dotnet-{prefix}hnsw-search"), t), target)
+                c = at_recall(curve(read(f"r{r}-c-{prefix}hnsw-search"), t), target)
+                ours.append(o)
+                refs.append(c)
+                if o and c:
+                    ratios.append(o / c)
+            if any(ours) or any(refs):
+                goal = "≥ 1.2×" if t == 1 else "—"
+                rows.append((f"HNSW {scale} search at recall@10 = {target}, {t} thread{'s' if t > 1 else ''} (QPS interpolated)", f"{fmt(med(ours), 0)} QPS", f"{fmt(med(refs), 0)} QPS", ratio_cell(ratios), goal))
 
-lines += ["## Headline", "", "| measurement | .NET (this library) | reference | ratio | goal |", "|---|---|---|---|---|"]
-lines.append(f"| flat single query, top-10 (1 thread) | {fmt(single_qps)} QPS = {fmt(scan, 2)} GB/s scanned | read-sum {fmt(bw_net, 2)} GB/s (.NET, same buffer size) | {ratio(scan, bw_net, 3)} of bandwidth | ≥ 0.90× |")
-lines.append(f"| flat single query vs flat.c | {fmt(single_qps)} QPS | flat.c {fmt(c_single)} QPS | {ratio(single_qps, c_single, 3)} | ≥ 0.9× |")
-lines.append(f"| flat batch of 1,000, top-10 (1 thread) | {fmt(batch_qps)} QPS = {fmt(gflops)} GFLOP/s | flat.c blocked {fmt(c_batch)} QPS = {fmt(c_gflops)} GFLOP/s | {ratio(batch_qps, c_batch)} | ≥ 0.9× |")
-f32, i8, rec = int8.get(4, (None, None, None))
-lines.append(f"| int8 + float32 re-scoring (×4 candidates), single query | {fmt(1e9 / i8 if i8 else None)} QPS, recall@10 {fmt(rec, 4)} | float32 flat {fmt(1e9 / f32 if f32 else None)} QPS | {ratio(f32, i8)} | ≥ 3× at recall ≥ 0.99 |")
-f32, i8, rec = int8.get(1, (None, None, None))
-lines.append(f"| int8 + re-scoring (k+32 candidates), single query | {fmt(1e9 / i8 if i8 else None)} QPS, recall@10 {fmt(rec, 4)} | float32 flat {fmt(1e9 / f32 if f32 else None)} QPS | {ratio(f32, i8)} | ≥ 3× at recall ≥ 0.99 |")
-for ef, (rc, qc, qo) in sorted(equal.items()):
-    if rc >= 0.95:
-        lines.append(f"| HNSW QPS at hnswlib's recall {rc:.4f} (hnswlib ef={ef}) | {fmt(qo, 0)} QPS (interpolated) | hnswlib {fmt(qc, 0)} QPS | {ratio(qo, qc)} | ≥ 1.0× |")
-for t in (1, 2):
-    ours_b, theirs_b = build.get(t), hnsw_build_c.get(t)
-    if ours_b is None and theirs_b is None:
+for scale, prefix in (("100k", ""), ("1M", "1m-")):
+    bo = [num(r"dotnet hnsw memory: N=\d+\s+([\d.]+) bytes/vector", read(f"r1-dotnet-{prefix}hnsw-build-t{t}")) for t in sorted({1, threads})]
+    bc = [num(r"hnswlib memory: N=\d+\s+([\d.]+) bytes/vector", read(f"r1-c-{prefix}hnsw-build-t{t}")) for t in sorted({1, threads})]
+    o, c = med(bo), med(bc)
+    if o or c:
+        rows.append((f"HNSW {scale} memory, bytes per vector (ratio = hnswlib / ours)", f"{fmt(o, 0)} B", f"{fmt(c, 0)} B", f"**{c / o:.2f}×**" if o and c else "n/a", "≥ 1× (≤ hnswlib's)"))
+
+int8 = []
+for m in (4, 10):
+    texts = [read(f"r{r}-dotnet-int8-m{m}") for r in R]
+    texts = [t for t in texts if t]
+    if not texts:
         continue
-    lines.append(f"| HNSW build M=16 efC=200, {t} thread{'s' if t > 1 else ''} | {fmt(ours_b, 1)} s | hnswlib {fmt(theirs_b, 1)} s | {ratio(ours_b, theirs_b)} time | ≤ 1.25× |")
-allocs = [(k[1] + (f" ({k[2]})" if k[2] else ""), v["alloc"]) for k, v in sorted(bdn.items()) if "Search" in k[0] and k[1] != "ReadSum"]
-worst = max((a for _, a in allocs if a is not None), default=None)
-lines.append(f"| allocations per query, every search benchmark | max {fmt(worst, 0)} B/op | — | — | 0 B |")
-lines.append("")
+    cand = int(num(r"candidates=(\d+)", texts[0]))
+    int8.append(cand)
+    speedups = [num(r"speed-up per alternating pass median ([\d.]+)", t) for t in texts]
+    recall = num(r"recall@10 ([\d.]+)", texts[0])
+    flat_qps = med([num(r"int8-float32.*QPS median ([\d.]+)", t) for t in texts])
+    rows.append((f"int8 + float32 re-scoring, {cand} candidates (multiplier {m}), 1 thread; recall@10 {recall:.4f}",
+                 f"{fmt(med([qps(t) for t in texts]))} QPS", f"float32 flat {fmt(flat_qps)} QPS",
+                 ratio_cell([s for s in speedups if s]), "—"))
+if len(int8) != len(set(int8)):
+    raise SystemExit(f"two int8 configurations kept the same number of candidates ({int8}): they are the same setting")
 
-hnsw_rows = [] if not any(q for _, q in ours.values()) and not hnsw_c else (10, 20, 40, 80, 160)
-if hnsw_rows:
-    lines += ["## HNSW, single-thread search, top-10 (M = 16, efConstruction = 200)", "",
-              "| efSearch | .NET recall@10 | .NET QPS | hnswlib recall@10 | hnswlib QPS | QPS ratio (same ef) |", "|---|---|---|---|---|---|"]
-for ef in hnsw_rows:
-    ro, qo = ours[ef]
-    rc, qc = hnsw_c.get(ef, (None, None))
-    lines.append(f"| {ef} | {fmt(ro, 4)} | {fmt(qo, 0)} | {fmt(rc, 4)} | {fmt(qc, 0)} | {ratio(qo, qc)} |")
-if hnsw_rows:
-    lines.append("")
+allocs = [float(a) for path in glob.glob(os.path.join(out, "r*-dotnet-*.log")) for a in re.findall(r"allocated/query ([\d.]+) B", open(path).read())]
+rows.append(("bytes allocated per query, every .NET search run (all threads)", f"max {fmt(max(allocs) if allocs else None, 0)} B", "—", "—", "0 B"))
 
-million = [(ef, side.get(f"hnsw1m.ef{ef}.recall"), med("HnswMillionBenchmarks", "SearchTop10", f"EfSearch={ef}")) for ef in (40, 80, 160)]
-if any(ns for _, _, ns in million):
-    lines += ["## HNSW on 1,000,000 × 384 (non-default job; built with 2 threads, searched with 1)", "",
-              f"Build time: {fmt(side.get('hnsw1m.build.t2.seconds'), 1)} s (one timed build, 2 threads).", "",
-              "| efSearch | recall@10 | QPS | allocated/op |", "|---|---|---|---|"]
-    for ef, rec, ns in million:
-        lines.append(f"| {ef} | {fmt(rec, 4)} | {fmt(1e9 / ns if ns else None, 0)} | {fmt(alloc('HnswMillionBenchmarks', 'SearchTop10', f'EfSearch={ef}'), 0)} B |")
-    lines.append("")
+lines += ["## Results", "", "| measurement | LlmStrategies | reference | ratio: median (each round) | goal |", "|---|---|---|---|---|"]
+lines += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows]
+lines += ["", "Ratios above 1 favour LlmStrategies (for build time and memory the ratio is the reference's figure over ours).", ""]
 
-lines += ["## Raw BenchmarkDotNet figures (median per operation; batch and search rows are per query)", "",
-          "| suite | benchmark | parameters | median | allocated/op |", "|---|---|---|---|---|"]
-for (cls, method, params), v in sorted(bdn.items()):
-    ns = v["median_ns"]
-    shown = "n/a" if ns is None else (f"{ns / 1e6:,.3f} ms" if ns >= 1e6 else f"{ns / 1e3:,.2f} µs")
-    lines.append(f"| {cls.replace(F, '')} | {method} | {params or '—'} | {shown} | {fmt(v['alloc'], 0)} B |")
-lines.append("")
-lines += ["## Side results (recall, build times) written by the benchmark setups", "", "```"] + [f"{k} {v}" for k, v in sorted(side.items())] + ["```", ""]
-lines += ["## C reference output (../shared/bench/vector/run.sh, same run)", "", "```", c.strip(), "```", ""]
+disturbed = sorted(os.path.basename(p) for p in glob.glob(os.path.join(out, "*.disturbed-*.log")))
+still = []
+for path in sorted(glob.glob(os.path.join(out, "r*-*.log"))):
+    if ".disturbed-" in path:
+        continue
+    text = open(path).read()
+    busy = num(r"\(([\d.]+)% of the machine\)", text)
+    seconds = num(r"other processes ([\d.]+) s", text)
+    if busy is not None and busy > 6 and (seconds or 0) > 0.05:
+        still.append(f"`{os.path.basename(path)[:-4]}` ({busy:.0f}%)")
+lines += ["## Reruns", "", ("Runs rerun because other processes used more than 6% of the machine meanwhile (or a multi-thread reference was not 1.3× its one-thread figure): "
+          + ", ".join(f"`{d}`" for d in disturbed)) if disturbed else "No run was rerun.", ""]
+lines += [("Runs kept although still disturbed after three reruns (their rounds' ratios are less reliable): " + ", ".join(still)) if still else "Every run kept was undisturbed (other processes used at most 6% of the machine, or under 0.05 s).", ""]
+
+lines += ["## Raw output, round by round", ""]
+for path in sorted(glob.glob(os.path.join(out, "r*-*.log"))):
+    name = os.path.basename(path)[:-4]
+    text = "\n".join(l for l in open(path).read().splitlines() if l.strip() and not l.startswith("dotnet data:"))
+    lines += [f"`{name}`", "", "```", text, "```", ""]
 print("\n".join(lines))

@@ -48,10 +48,6 @@ catch (OptionsValidationException ex)
 }
 
 var console = AnsiConsole.Console;
-if (Console.IsOutputRedirected)
-{
-    console.Profile.Width = 200; // CI and log files: no terminal width to fit, so do not wrap the table at 80 columns
-}
 
 var provider = host.Services.GetRequiredService<IOptions<ChatProviderOptions>>().Value;
 var chatClient = host.Services.GetRequiredService<IChatClient>();
@@ -83,8 +79,13 @@ var manifest = DatasetSplitter.Split(dataset, new SplitOptions
 });
 manifest.Save(Path.Combine(ladder.Output, "split.json"));
 var splits = manifest.Apply(dataset);
-var test = ladder.MaxTestItems is { } max && max < splits.Test.Items.Count ? splits.Test.Subset(splits.Test.Name, splits.Test.Items.Take(max).Select(i => i.Id)) : splits.Test;
-console.WriteLine($"Split (seed {ladder.Seed}{(groupBy is null ? string.Empty : $", grouped by {groupBy}")}): {splits.Train.Items.Count} train / {splits.Dev.Items.Count} dev / {splits.Test.Items.Count} test; scoring {test.Items.Count} test items. Manifest: {Path.Combine(ladder.Output, "split.json")}");
+// A smaller test set is a seeded sample stratified by article (never the first N items: those are a few articles).
+var test = ladder.MaxTestItems is { } max ? DatasetSampler.Sample(splits.Test, max, ladder.Seed, groupBy) : splits.Test;
+console.WriteLine($"Split (seed {ladder.Seed}{(groupBy is null ? string.Empty : $", grouped by {groupBy}")}): {splits.Train.Items.Count} train / {splits.Dev.Items.Count} dev / {splits.Test.Items.Count} test; scoring {test.Sampling?.ToString() ?? $"all {test.Items.Count} test items"}. Manifest: {Path.Combine(ladder.Output, "split.json")}");
+
+// The regression baseline is read before this run writes anything, so pointing it at this run's own output compares
+// with the previous run, never with itself.
+var gateBaseline = ladder.GateBaseline is null ? null : ExperimentReport.Load(ladder.GateBaseline);
 
 // 3. The few-shot pool comes from the train split only; check that no test item leaks into it or into the corpus.
 var pool = FewShotPool(splits.Train);
@@ -184,7 +185,8 @@ var runner = new ExperimentRunner(
     },
     prices,
     cache);
-IReadOnlyList<Microsoft.Extensions.AI.Evaluation.IEvaluator> evaluators = [new ContainsEvaluator(), new SquadEvaluator(), new RetrievalEvaluator(k: 3), new LatencyCostEvaluator()];
+var retrievalEvaluator = new RetrievalEvaluator(k: 3);
+IReadOnlyList<Microsoft.Extensions.AI.Evaluation.IEvaluator> evaluators = [new ContainsEvaluator(), new SquadEvaluator(), retrievalEvaluator, new LatencyCostEvaluator()];
 CostEstimate estimate;
 try
 {
@@ -223,11 +225,30 @@ catch (InvalidOperationException ex) when (ex.Message.Contains("cannot price", S
 File.Delete(checkpointPath); // the run finished; the checkpoint is only for resuming after a crash
 
 // 7. Statistics, reports, recommendation.
-var report = ExperimentReport.Create(run, new ReportOptions { PrimaryMetric = ContainsEvaluator.MetricName, Resamples = ladder.Resamples, Seed = ladder.Seed });
+// The primary metric, named for what it computes: SQuAD F1 on SQuAD data (the data set's official score); on the
+// generated knowledge base, whether the answer contains a gold answer as whole words (its answers are one short fact
+// inside a sentence, where exact match and F1 mostly measure answer length).
+var squad = groupBy is not null;
+var report = ExperimentReport.Create(run, new ReportOptions
+{
+    PrimaryMetric = squad ? SquadEvaluator.F1MetricName : ContainsEvaluator.MetricName,
+    PrimaryMetricReason = squad
+        ? "token-overlap F1 with the gold answers, normalised as the official SQuAD v1.1 script does: the data set's own score"
+        : "whether the answer contains a gold answer as whole normalised words: the generated questions have one short gold fact and the answers are sentences, where exact match and F1 would mostly measure answer length",
+    Resamples = ladder.Resamples,
+    Seed = ladder.Seed,
+});
 var decision = AdviseOnFineTuning(report);
 if (decision is not null)
 {
-    report = report.WithNotes(decision.Explanation.Split(Environment.NewLine).Select((line, i) => i == 0 ? "Fine-tuning decision: " + line : line.TrimStart('-', ' ')));
+    var lines = decision.Explanation.Split(Environment.NewLine);
+    report = report.WithDecision(new ReportDecision
+    {
+        Title = "Fine-tuning",
+        Verdict = decision.Go ? "go" : "no-go",
+        Reason = lines[0],
+        Details = lines.Skip(1).Select(line => line.TrimStart('-', ' ')).ToArray(),
+    });
 }
 
 var paths = report.SaveAll(ladder.Output);
@@ -264,9 +285,9 @@ if (strategyErrors > 0)
     return 7;
 }
 
-if (ladder.GateBaseline is not null)
+if (gateBaseline is not null)
 {
-    var gate = RegressionGate.Evaluate(ExperimentReport.Load(ladder.GateBaseline), report);
+    var gate = RegressionGate.Evaluate(gateBaseline, report);
     console.WriteLine(gate.ToString());
     if (!gate.Passed)
     {
@@ -310,13 +331,15 @@ FineTuningDecision? AdviseOnFineTuning(ExperimentReport r)
 
     var primary = r.Settings.PrimaryMetric;
     var baseline = r.Strategies
-        .Where(s => s.Strategy.Name != fineTuned)
+        .Where(s => s.Strategy.Name != fineTuned && s.Incomplete is null)
         .OrderByDescending(s => r.Metric(s.Strategy.Name, primary)?.Mean ?? double.NegativeInfinity)
         .First().Strategy.Name;
+    var untuned = rungs.First(x => x.IsFineTuned).UntunedBase;
     return FineTuningAdvisor.Decide(new FineTuningAdvisorInput
     {
         FineTuned = MeasuredStrategy.FromReport(r, fineTuned),
         Baseline = MeasuredStrategy.FromReport(r, baseline),
+        UntunedBase = untuned is not null && r.Strategies.Any(s => s.Strategy.Name == untuned) ? MeasuredStrategy.FromReport(r, untuned) : null,
         TrainingCost = 0m,
         ExpectedCallsPerMonth = ladder.CallsPerMonth,
         Resamples = ladder.Resamples,
@@ -405,8 +428,8 @@ async Task<ExperimentRun> RunWithProgressAsync(ExperimentRunner experimentRunner
 void PrintTable(ExperimentReport r)
 {
     var level = r.Settings.ConfidenceLevel.ToString("P0", CultureInfo.InvariantCulture);
-    var table = new Table().Border(TableBorder.Rounded).Title($"Held-out test set: {r.Dataset.Items} questions; means with {level} bootstrap intervals");
-    string[] metrics = [ContainsEvaluator.MetricName, SquadEvaluator.F1MetricName, "Recall@3", RetrievalEvaluator.ReciprocalRankMetricName];
+    var table = new Table().Border(TableBorder.Rounded).Title($"Held-out test set: {r.Dataset.Scope ?? $"{r.Dataset.Items} questions"}; means with {level} bootstrap intervals ({(r.Settings.Resampling?.StartsWith("clusters", StringComparison.Ordinal) == true ? "by cluster" : "by item")})");
+    string[] metrics = [ContainsEvaluator.MetricName, SquadEvaluator.ExactMatchMetricName, SquadEvaluator.F1MetricName, retrievalEvaluator.RecallMetricName, retrievalEvaluator.ReciprocalRankMetricName];
     table.AddColumn("rung");
     foreach (var m in metrics)
     {
@@ -421,7 +444,8 @@ void PrintTable(ExperimentReport r)
     foreach (var s in r.Strategies)
     {
         var recommended = r.Recommendation?.Strategy == s.Strategy.Name;
-        var cells = new List<string> { recommended ? $"[green]{Markup.Escape(s.Strategy.Name)} ✔[/]" : Markup.Escape(s.Strategy.Name) };
+        var label = Markup.Escape(s.Strategy.Name) + (s.Incomplete is null ? string.Empty : " (incomplete)");
+        var cells = new List<string> { recommended ? $"[green]{label} ✔[/]" : label };
         var first = cells.Count;
         foreach (var m in metrics)
         {
@@ -445,7 +469,10 @@ void PrintComparisons(ExperimentReport r)
     var primary = r.Settings.PrimaryMetric;
     foreach (var c in r.Comparisons.Where(c => c.Metric == primary))
     {
-        console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Best} vs {c.Other}: Δ {primary} = {c.Difference:+0.000;-0.000} [{c.Lower:F3}, {c.Upper:F3}], {c.Test} p = {(c.PValue < 1e-4 ? "< 0.0001" : c.PValue.ToString("F4", CultureInfo.InvariantCulture))}, d_z = {c.EffectSize:F2}{(c.Significant ? " (significant)" : " (not significant)")}"));
+        var p = ExperimentReport.FormatPValue(c.PValue);
+        var holm = ExperimentReport.FormatPValue(c.AdjustedPValue);
+        var effect = c.EffectSize is { } d ? d.ToString("F2", CultureInfo.InvariantCulture) : "undefined";
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {c.Best} vs {c.Other}: Δ {primary} = {c.Difference:+0.000;-0.000} [{c.Lower:F3}, {c.Upper:F3}], {c.Test} p {(p.StartsWith('<') ? p : "= " + p)}, Holm-adjusted p {(holm.StartsWith('<') ? holm : "= " + holm)}, d_z = {effect}{(c.Significant ? " (significant)" : " (not significant)")}"));
     }
 
     if (r.Recommendation is { } rec)
@@ -455,6 +482,10 @@ void PrintComparisons(ExperimentReport r)
         {
             console.WriteLine("  - " + line);
         }
+    }
+    else
+    {
+        console.MarkupLineInterpolated($"[bold]No recommendation:[/] {r.NoRecommendation}");
     }
 }
 

@@ -17,7 +17,7 @@ internal enum RungNeeds
 }
 
 /// <summary>One rung of the ladder: a name, what it adds, and how it configures a pipeline. Adding a rung is one entry in <see cref="Rungs.All"/>.</summary>
-internal sealed record Rung(string Name, string Adds, RungNeeds Needs, Action<StrategyPipelineBuilder, LadderComponents> Configure)
+internal sealed record Rung(string Name, string Adds, RungNeeds Needs, Action<StrategyPipelineBuilder, LadderComponents> Configure, string? UntunedBase = null)
 {
     /// <summary>Gets whether the rung is the fine-tuned one the advisor weighs against the others.</summary>
     public bool IsFineTuned => Needs == RungNeeds.FineTunedAdapter;
@@ -36,7 +36,7 @@ internal static class Rungs
         new("rag-vector", $"top {Top} documents by embedding cosine (exact SIMD index)", RungNeeds.Embeddings, (b, c) => b.UseRetrievalAugmentation(c.Vector!, Top)),
         new("rag-hybrid", $"top {Top} by z-score fusion of BM25 and vector scores", RungNeeds.Embeddings, (b, c) => b.UseRetrievalAugmentation(Hybrid(c), Top)),
         new("few-shot+rag-bm25", $"{Examples} examples and the top {Top} BM25 documents", RungNeeds.Nothing, (b, c) => b.UseFewShot(new FixedFewShotSelector(c.FewShotPool.Take(Examples)), Examples).UseRetrievalAugmentation(c.Bm25, Top)),
-        new("rag-vector-adapted", $"top {Top} by embeddings with an adapter fine-tuned on the train split", RungNeeds.FineTunedAdapter, (b, c) => b.UseRetrievalAugmentation(c.AdaptedVector!, Top)),
+        new("rag-vector-adapted", $"top {Top} by embeddings with an adapter fine-tuned on the train split", RungNeeds.FineTunedAdapter, (b, c) => b.UseRetrievalAugmentation(c.AdaptedVector!, Top), UntunedBase: "rag-vector"),
     ];
 
     private static HybridRetriever Hybrid(LadderComponents c) =>

@@ -27,10 +27,8 @@ public static class FineTuningAdvisor
         var fineTuned = input.FineTuned;
         var baseline = input.Baseline;
 
-        var gain = Bootstrap.PairedDifference(fineTuned.Scores, baseline.Scores, input.Seed, input.Resamples, input.ConfidenceLevel);
-        var quality = gain.Upper < 0 ? QualityVerdict.Worse
-            : gain.Lower > input.MinimumQualityGain ? QualityVerdict.Better
-            : QualityVerdict.Indistinguishable;
+        var (gain, quality) = Compare(fineTuned, baseline, input);
+        var againstBase = input.UntunedBase is { } untuned ? Compare(fineTuned, untuned, input) : default((ConfidenceInterval Gain, QualityVerdict Verdict)?);
 
         var fineTunedPerCall = fineTuned.TokensPerCall.CostAt(fineTuned.Prices);
         var baselinePerCall = baseline.TokensPerCall.CostAt(baseline.Prices);
@@ -54,10 +52,21 @@ public static class FineTuningAdvisor
             _ => paysOff,
         };
 
-        var level = (input.ConfidenceLevel * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
-        var gainText = $"{Signed(gain.Estimate)} [{Signed(gain.Lower)}, {Signed(gain.Upper)}] ({level} CI, {N(fineTuned.Scores.Count)} paired items; {N3(fineTuned.Scores.Average())} vs {N3(baseline.Scores.Average())})";
-        var reasons = new List<FineTuningReason>
+        var gainText = GainText(gain, fineTuned, baseline, input);
+        var reasons = new List<FineTuningReason>();
+        if (againstBase is { } b)
         {
+            var text = GainText(b.Gain, fineTuned, input.UntunedBase!, input);
+            reasons.Add(b.Verdict switch
+            {
+                QualityVerdict.Better => new(FineTuningReason.FineTuneHelps, true, $"Against its own un-tuned base '{input.UntunedBase!.Name}' (same retriever, prompt and model): the fine-tune helps, gain {text}."),
+                QualityVerdict.Worse => new(FineTuningReason.FineTuneHurts, false, $"Against its own un-tuned base '{input.UntunedBase!.Name}' (same retriever, prompt and model): the fine-tune hurts, gain {text}."),
+                _ => new(FineTuningReason.FineTuneChangesNothing, false, $"Against its own un-tuned base '{input.UntunedBase!.Name}' (same retriever, prompt and model): the fine-tune changes nothing measurable, gain {text}."),
+            });
+        }
+
+        reasons.AddRange(
+        [
             quality switch
             {
                 QualityVerdict.Worse => new(FineTuningReason.QualityWorse, false, $"Quality: '{fineTuned.Name}' is significantly worse than '{baseline.Name}': gain {gainText}."),
@@ -73,7 +82,7 @@ public static class FineTuningAdvisor
                 + (double.IsPositiveInfinity(input.BaseModelLifetimeMonths) ? "the base model is assumed never to change" : $"the base model is expected to change every {N(input.BaseModelLifetimeMonths)} months")
                 + $", so {runs} run(s) in {input.HorizonMonths} months ({Money(perRun * runs)})"
                 + (input.MonthlyHostingCost > 0 ? $", plus {Money(input.MonthlyHostingCost)}/month hosting." : ".")),
-        };
+        ]);
         if (breakEven is { } calls1)
         {
             reasons.Add(new(FineTuningReason.BreakEven, null, $"Break-even: {N(calls1)} calls recover one training run; over {input.HorizonMonths} months it takes {N(breakEvenPerMonth!.Value)} calls/month (expected {N(input.ExpectedCallsPerMonth)}/month)."));
@@ -95,6 +104,7 @@ public static class FineTuningAdvisor
             BaselineName = baseline.Name,
             Quality = quality,
             QualityGain = gain,
+            AgainstUntunedBase = againstBase is { } ab ? new BaseComparison(input.UntunedBase!.Name, ab.Gain, ab.Verdict) : null,
             FineTunedMeanScore = fineTuned.Scores.Average(),
             BaselineMeanScore = baseline.Scores.Average(),
             ItemCount = fineTuned.Scores.Count,
@@ -113,9 +123,31 @@ public static class FineTuningAdvisor
         };
     }
 
+    /// <summary>The paired gain of <paramref name="a"/> over <paramref name="b"/> and what it means.</summary>
+    private static (ConfidenceInterval Gain, QualityVerdict Verdict) Compare(MeasuredStrategy a, MeasuredStrategy b, FineTuningAdvisorInput input)
+    {
+        var gain = Bootstrap.PairedDifference(a.Scores, b.Scores, input.Seed, input.Resamples, input.ConfidenceLevel);
+        var verdict = gain.Upper < 0 ? QualityVerdict.Worse
+            : gain.Lower > input.MinimumQualityGain ? QualityVerdict.Better
+            : QualityVerdict.Indistinguishable;
+        return (gain, verdict);
+    }
+
+    private static string GainText(ConfidenceInterval gain, MeasuredStrategy a, MeasuredStrategy b, FineTuningAdvisorInput input)
+    {
+        var level = (input.ConfidenceLevel * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
+        return $"{Signed(gain.Estimate)} [{Signed(gain.Lower)}, {Signed(gain.Upper)}] ({level} CI, {N(a.Scores.Count)} paired items; {N3(a.Scores.Average())} vs {N3(b.Scores.Average())})";
+    }
+
     private static void Validate(FineTuningAdvisorInput input)
     {
-        foreach (var (strategy, name) in new[] { (input.FineTuned, nameof(input.FineTuned)), (input.Baseline, nameof(input.Baseline)) })
+        var strategies = new List<(MeasuredStrategy Strategy, string Name)> { (input.FineTuned, nameof(input.FineTuned)), (input.Baseline, nameof(input.Baseline)) };
+        if (input.UntunedBase is not null)
+        {
+            strategies.Add((input.UntunedBase, nameof(input.UntunedBase)));
+        }
+
+        foreach (var (strategy, name) in strategies)
         {
             if (strategy is null || strategy.Scores is null || strategy.TokensPerCall is null || strategy.Prices is null || string.IsNullOrWhiteSpace(strategy.Name))
             {
@@ -126,6 +158,11 @@ public static class FineTuningAdvisor
             {
                 throw new ArgumentException($"{name}.Scores must hold one finite score per test item; '{strategy.Name}' has {strategy.Scores.Count} score(s){(strategy.Scores.Any(s => !double.IsFinite(s)) ? ", some not finite" : string.Empty)}.", nameof(input));
             }
+        }
+
+        if (input.UntunedBase is { } untuned && untuned.Scores.Count != input.FineTuned.Scores.Count)
+        {
+            throw new ArgumentException($"The scores must be paired (the same test items in the same order): '{input.FineTuned.Name}' has {input.FineTuned.Scores.Count} and its un-tuned base '{untuned.Name}' has {untuned.Scores.Count}.", nameof(input));
         }
 
         if (input.FineTuned.Scores.Count != input.Baseline.Scores.Count)

@@ -9,6 +9,14 @@ public sealed class FineTuningAdvisorInput
     /// <summary>Gets the best strategy without fine-tuning (prompt-only, few-shot or RAG), measured on the same items.</summary>
     public required MeasuredStrategy Baseline { get; init; }
 
+    /// <summary>
+    /// Gets the fine-tuned strategy's own un-tuned base — the same retriever, prompt and model without the fine-tune —
+    /// measured on the same items, or <see langword="null"/>. When given, the decision also shows what the fine-tune
+    /// itself changed, which the comparison with <see cref="Baseline"/> (the best strategy without fine-tuning) hides
+    /// when the two differ in more than the fine-tune.
+    /// </summary>
+    public MeasuredStrategy? UntunedBase { get; init; }
+
     /// <summary>Gets the cost of one training run (for example <see cref="TrainingCostEstimate.Cost"/>).</summary>
     public required decimal TrainingCost { get; init; }
 

@@ -8,6 +8,9 @@ namespace LlmStrategies.FineTuning;
 /// </summary>
 public sealed class FineTuningDecision
 {
+    /// <summary>Gets the fine-tuned strategy against its own un-tuned base, when the input gave one (<see cref="FineTuningAdvisorInput.UntunedBase"/>).</summary>
+    public BaseComparison? AgainstUntunedBase { get; init; }
+
     /// <summary>Gets a value indicating whether fine-tuning is recommended.</summary>
     public required bool Go { get; init; }
 
@@ -83,3 +86,9 @@ public sealed class FineTuningDecision
     /// <inheritdoc/>
     public override string ToString() => Explanation;
 }
+
+/// <summary>What a fine-tune changed: the fine-tuned strategy against the same strategy without it, on the same items.</summary>
+/// <param name="BaseName">The un-tuned strategy.</param>
+/// <param name="Gain">The paired gain (fine-tuned − base) with its interval.</param>
+/// <param name="Verdict">Whether the fine-tune made a significant difference.</param>
+public sealed record BaseComparison(string BaseName, ConfidenceInterval Gain, QualityVerdict Verdict);

@@ -32,4 +32,13 @@ public sealed record FineTuningReason(string Code, bool? FavoursFineTuning, stri
 
     /// <summary>Over the horizon, fine-tuning costs more in total.</summary>
     public const string DoesNotPayOff = "does-not-pay-off";
+
+    /// <summary>The fine-tune is significantly better than its own un-tuned base.</summary>
+    public const string FineTuneHelps = "fine-tune-helps";
+
+    /// <summary>The fine-tune is not significantly different from its own un-tuned base: it changes nothing measurable.</summary>
+    public const string FineTuneChangesNothing = "fine-tune-changes-nothing";
+
+    /// <summary>The fine-tune is significantly worse than its own un-tuned base.</summary>
+    public const string FineTuneHurts = "fine-tune-hurts";
 }

@@ -18,14 +18,14 @@ public sealed class ResilienceOptions
     public int MaxRetryAttempts { get; set; } = 3;
 
     /// <summary>Gets or sets the first retry delay; later ones double (with jitter). Default 1 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "ResilienceOptions.RetryBaseDelay must be positive (at most one day).")]
+    [DurationRange(0.001, 86400.0, ErrorMessage = "ResilienceOptions.RetryBaseDelay must be positive (at most one day).")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Gets or sets the longest computed (backoff) retry delay. Default 30 s. It does not shorten a delay the server asked
     /// for with Retry-After: that one is bounded by <see cref="RetryAfterMaxDelay"/> instead.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "ResilienceOptions.RetryMaxDelay must be positive (at most one day).")]
+    [DurationRange(0.001, 86400.0, ErrorMessage = "ResilienceOptions.RetryMaxDelay must be positive (at most one day).")]
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -37,15 +37,15 @@ public sealed class ResilienceOptions
     /// this cap is not waited for: the call fails at once with the server's error, so a caller is never blocked for
     /// longer than it agreed to. <see cref="TotalTimeout"/> still bounds the whole call.
     /// </remarks>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "ResilienceOptions.RetryAfterMaxDelay must be between zero and one day.")]
+    [DurationRange(0.0, 86400.0, ErrorMessage = "ResilienceOptions.RetryAfterMaxDelay must be between zero and one day.")]
     public TimeSpan RetryAfterMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Gets or sets the time one attempt may take; <see langword="null"/> for none. Default 60 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "ResilienceOptions.AttemptTimeout must be positive (at most one day), or null for none.")]
+    [DurationRange(0.001, 86400.0, ErrorMessage = "ResilienceOptions.AttemptTimeout must be positive (at most one day), or null for none.")]
     public TimeSpan? AttemptTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Gets or sets the time a call may take with all its retries; <see langword="null"/> for none. Default 180 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "ResilienceOptions.TotalTimeout must be positive (at most one day), or null for none.")]
+    [DurationRange(0.001, 86400.0, ErrorMessage = "ResilienceOptions.TotalTimeout must be positive (at most one day), or null for none.")]
     public TimeSpan? TotalTimeout { get; set; } = TimeSpan.FromSeconds(180);
 
     /// <summary>
@@ -60,11 +60,11 @@ public sealed class ResilienceOptions
     public int CircuitBreakerMinimumThroughput { get; set; } = 20;
 
     /// <summary>Gets or sets the circuit breaker's sampling window. Default 30 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.5", "1.00:00:00", ErrorMessage = "ResilienceOptions.CircuitBreakerSamplingDuration must be between 0.5 s and one day.")]
+    [DurationRange(0.5, 86400.0, ErrorMessage = "ResilienceOptions.CircuitBreakerSamplingDuration must be between 0.5 s and one day.")]
     public TimeSpan CircuitBreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Gets or sets how long an open circuit rejects calls before trying again. Default 15 s.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.5", "1.00:00:00", ErrorMessage = "ResilienceOptions.CircuitBreakerBreakDuration must be between 0.5 s and one day.")]
+    [DurationRange(0.5, 86400.0, ErrorMessage = "ResilienceOptions.CircuitBreakerBreakDuration must be between 0.5 s and one day.")]
     public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Gets or sets the most calls in flight at once; <see langword="null"/> (default) for no limit.</summary>
@@ -76,7 +76,7 @@ public sealed class ResilienceOptions
     public int ConcurrencyQueueLimit { get; set; } = 1_000;
 
     /// <summary>Gets or sets a delay after which a second, parallel attempt is started if the first has not answered (hedging); <see langword="null"/> (default) disables it.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00", ErrorMessage = "ResilienceOptions.HedgingDelay must be positive (at most one day), or null to disable hedging.")]
+    [DurationRange(0.001, 86400.0, ErrorMessage = "ResilienceOptions.HedgingDelay must be positive (at most one day), or null to disable hedging.")]
     public TimeSpan? HedgingDelay { get; set; }
 
     /// <summary>

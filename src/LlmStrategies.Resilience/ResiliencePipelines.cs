@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
@@ -21,7 +22,7 @@ internal static class ResiliencePipelines
     /// <param name="options">The settings (validated here).</param>
     /// <param name="telemetry">Logger factory, meter factory and clock, from DI when there is a service provider.</param>
     /// <param name="allowHedging">False for streaming, where a losing hedged stream could not be disposed.</param>
-    public static ResiliencePipeline<T> Create<T>(ResilienceOptions options, ResilienceTelemetry telemetry, bool allowHedging = true)
+    public static ResiliencePipeline<T> Create<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.All)] T>(ResilienceOptions options, ResilienceTelemetry telemetry, bool allowHedging = true)
     {
         ValidatedOptions.ThrowIfInvalid(new ResilienceOptionsValidator(), options);
         var builder = new ResiliencePipelineBuilder<T> { Name = "llmstrategies", TimeProvider = options.TimeProvider ?? telemetry.TimeProvider };

@@ -260,4 +260,47 @@ public class FineTuningAdvisorTests
             Assert.That(() => FineTuningAdvisor.Decide(null!), Throws.ArgumentNullException);
         });
     }
+
+    [Test]
+    public void AgainstItsOwnUntunedBase_TheDecisionShowsWhatTheFineTuneItselfChanged()
+    {
+        // The fine-tuned retriever equals its un-tuned base item for item, and both are significantly worse than the best rung.
+        var tuned = Scores(120, 80);
+        var input = new FineTuningAdvisorInput
+        {
+            FineTuned = new MeasuredStrategy("rag-vector-adapted", tuned, new TokensPerCall(2_000, 100), Flat),
+            UntunedBase = new MeasuredStrategy("rag-vector", [.. tuned], new TokensPerCall(2_000, 100), Flat),
+            Baseline = new MeasuredStrategy("rag-bm25", Scores(180, 20), new TokensPerCall(2_000, 100), Flat),
+            TrainingCost = 0m,
+            ExpectedCallsPerMonth = 1_000,
+        };
+
+        var decision = FineTuningAdvisor.Decide(input);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(decision.Go, Is.False);
+            Assert.That(decision.AgainstUntunedBase!.BaseName, Is.EqualTo("rag-vector"));
+            Assert.That(decision.AgainstUntunedBase.Verdict, Is.EqualTo(QualityVerdict.Indistinguishable));
+            Assert.That(decision.AgainstUntunedBase.Gain.Estimate, Is.EqualTo(0));
+            Assert.That(decision.Reasons[0].Code, Is.EqualTo(FineTuningReason.FineTuneChangesNothing));
+            Assert.That(decision.Explanation, Does.Contain("Against its own un-tuned base 'rag-vector'").And.Contain("changes nothing measurable").And.Contain("significantly worse than 'rag-bm25'"));
+        });
+    }
+
+    [Test]
+    public void AnUntunedBaseOnOtherItems_IsRejected()
+    {
+        var input = Input(fineTuned: Scores(10, 10), baseline: Scores(10, 10));
+        var unpaired = new FineTuningAdvisorInput
+        {
+            FineTuned = input.FineTuned,
+            Baseline = input.Baseline,
+            UntunedBase = new MeasuredStrategy("base", Scores(5, 5), new TokensPerCall(1, 1), Flat),
+            TrainingCost = 0m,
+            ExpectedCallsPerMonth = 1,
+        };
+
+        Assert.That(() => FineTuningAdvisor.Decide(unpaired), Throws.ArgumentException.With.Message.Contains("un-tuned base 'base' has 10"));
+    }
 }

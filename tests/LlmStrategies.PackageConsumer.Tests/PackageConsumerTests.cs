@@ -68,11 +68,11 @@ public class PackageConsumerTests
     }
 
     [Test]
-    public void TheLocalEmbeddingsPackage_ReportsAMissingModelWithItsFix()
+    public void TheLocalEmbeddingsPackage_ReportsAMissingModelWithItsFix_WhenDownloadingIsOff()
     {
         var missing = Path.Combine(Path.GetTempPath(), "no-model-" + Guid.NewGuid().ToString("N"));
 
-        Assert.That(() => new LlmStrategies.Embeddings.Local.LocalEmbeddingGenerator(new LlmStrategies.Embeddings.Local.LocalEmbeddingOptions { ModelDirectory = missing }),
+        Assert.That(() => new LlmStrategies.Embeddings.Local.LocalEmbeddingGenerator(new LlmStrategies.Embeddings.Local.LocalEmbeddingOptions { ModelDirectory = missing, AutoDownload = false }),
             Throws.TypeOf<LlmStrategies.Embeddings.Local.LocalEmbeddingModelException>().With.Message.Contains(missing));
     }
 

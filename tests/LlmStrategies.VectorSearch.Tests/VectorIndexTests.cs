@@ -240,6 +240,16 @@ public sealed class VectorIndexTests(string kind)
         Assert.Throws<ArgumentException>(() => index.SearchBatch(new float[8], 2, new VectorSearchResult<int>[3], new int[2]));
     }
 
+    [TestCase(0)]
+    [TestCase(1_048_577)]
+    [TestCase(int.MaxValue)]
+    public void A_dimension_outside_the_supported_range_is_rejected_naming_the_limit(int dimension)
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => TestData.Create(kind, dimension, VectorMetric.Cosine).Dispose());
+        Assert.That(error!.ParamName, Is.EqualTo("dimension"));
+        Assert.That(error.Message, Does.Contain("1,048,576"));
+    }
+
     [Test]
     public void Empty_index_and_k_beyond_count_return_what_exists()
     {
@@ -264,6 +274,67 @@ public sealed class VectorIndexTests(string kind)
         index.Upsert("CHUNK-1", new float[] { 0, 1 });
         Assert.That(index.Count, Is.EqualTo(1));
         Assert.That(index.Search(new float[] { 0, 1 }, 1)[0].Key, Is.EqualTo("CHUNK-1"));
+    }
+
+    /// <summary>
+    /// One key is upserted (same vector) again and again while readers search for exactly that vector. Each upsert
+    /// retires the old row and publishes the new one in one snapshot, so every search must find the key: a search
+    /// holding the previous snapshot sees the old row live, a newer one sees the new row. (Marking the old row deleted
+    /// in the bitmap a published snapshot shares makes in-flight searches miss the key.) The writer waits for a search
+    /// to complete between upserts, so reads and writes interleave.
+    /// </summary>
+    [Test]
+    public void A_key_being_upserted_is_never_missing_from_concurrent_searches()
+    {
+        const int d = 32;
+        const int n = 4000;
+        const int target = 1234;
+        var data = TestData.Clustered(21, n, d, 20);
+        var vector = TestData.Random(22, 1, d, 3f);
+        vector.CopyTo(data, target * d);
+        using var index = TestData.Create(kind, d, VectorMetric.Cosine);
+        TestData.AddAll(index, data, d);
+        Assert.That(index.Search(vector, 1)[0].Key, Is.EqualTo(target), "the target is found when nothing else runs");
+        var misses = new ConcurrentQueue<string>();
+        var writing = 1;
+        var searches = 0;
+        using var start = new Barrier(3);
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(() =>
+        {
+            var destination = new VectorSearchResult<int>[1];
+            start.SignalAndWait();
+            while (Volatile.Read(ref writing) == 1)
+            {
+                var found = index.SearchInto(vector, destination);
+                if (found != 1 || destination[0].Key != target)
+                {
+                    misses.Enqueue(found == 0 ? "no result" : $"{kind}: key {destination[0].Key} instead of {target}");
+                }
+
+                Interlocked.Increment(ref searches);
+            }
+        }, TaskCreationOptions.LongRunning)).ToArray();
+
+        start.SignalAndWait();
+        try
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                index.Upsert(target, vector);
+                var seen = Volatile.Read(ref searches);
+                Assert.That(SpinWait.SpinUntil(() => Volatile.Read(ref searches) > seen, TimeSpan.FromSeconds(30)), Is.True, "the readers stopped searching");
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref writing, 0);
+            Task.WaitAll(readers);
+        }
+
+        // The graph index rewrites link lists in place, so a search that reads a list mid-rewrite can miss a neighbour
+        // (it is approximate); a shared deletion bitmap makes most searches that overlap an upsert miss the key.
+        var allowed = kind == "hnsw" ? searches / 100 : 0;
+        Assert.That(misses, Has.Count.LessThanOrEqualTo(allowed), $"{misses.Count} of {searches} searches missed the key: {string.Join("; ", misses.Take(5))}");
     }
 
     /// <summary>

@@ -21,6 +21,10 @@ internal sealed class TestStrategy(string name, Func<StrategyRequest, string> an
 
     public string ModelId { get; init; } = "test-model";
 
+    public double ElapsedMs { get; init; } = 5;
+
+    public Func<StrategyRequest, bool>? Fails { get; init; }
+
     public Func<StrategyRequest, CancellationToken, Task>? BeforeAnswer { get; init; }
 
     public static TestStrategy Echoing(string name, Dictionary<string, string> answers) => new(name, r => answers.GetValueOrDefault(r.Question, "no idea"));
@@ -34,6 +38,11 @@ internal sealed class TestStrategy(string name, Func<StrategyRequest, string> an
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        if (Fails?.Invoke(request) == true)
+        {
+            throw new StrategyExecutionException(Name, PipelineStage.ModelCall, new HttpRequestException("model down"));
+        }
+
         var text = answer(request);
         return new StrategyResult
         {
@@ -45,7 +54,7 @@ internal sealed class TestStrategy(string name, Func<StrategyRequest, string> an
             ModelId = ModelId,
             Sources = Sources(request).Select(s => new RetrievedChunk { ChunkId = s, SourceId = s, Text = s }).ToArray(),
             Usage = new UsageDetails { InputTokenCount = InputTokens, OutputTokenCount = OutputTokens, TotalTokenCount = InputTokens + OutputTokens },
-            Elapsed = TimeSpan.FromMilliseconds(5),
+            Elapsed = TimeSpan.FromMilliseconds(ElapsedMs),
         };
     }
 }

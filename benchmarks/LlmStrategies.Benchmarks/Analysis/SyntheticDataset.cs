@@ -82,6 +82,7 @@ internal static class SyntheticDataset
     public static ExperimentRun SimulatedRun(EvaluationDataset test, int documents, int seed)
     {
         var random = new Random(seed);
+        var reciprocalRank = new RetrievalEvaluator(k: 3).ReciprocalRankMetricName; // three sources per rag answer
         var records = new List<RunRecord>();
         foreach (var strategy in new[] { "prompt-only", "rag" })
         {
@@ -102,7 +103,7 @@ internal static class SyntheticDataset
                     Metrics =
                     [
                         new MetricValue { Name = ContainsEvaluator.MetricName, Value = right ? 1 : 0, IsBinary = true },
-                        new MetricValue { Name = RetrievalEvaluator.ReciprocalRankMetricName, Value = rank < 0 ? 0 : 1.0 / (rank + 1) },
+                        new MetricValue { Name = reciprocalRank, Value = rank < 0 ? 0 : 1.0 / (rank + 1) },
                     ],
                 });
             }

@@ -25,21 +25,10 @@ public class Bm25ScalingBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var random = new Random(20240601);
-        var zipf = ZipfSampler(50_000, random);
+        var corpus = SyntheticCorpus.Create(Documents, Queries);
         _index = new Bm25Index();
-        var words = new string[60];
-        for (var d = 0; d < Documents; d++)
-        {
-            for (var w = 0; w < words.Length; w++)
-            {
-                words[w] = "w" + zipf().ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            _index.Add(new TextChunk { Id = d.ToString(System.Globalization.CultureInfo.InvariantCulture), SourceId = "s", Text = string.Join(' ', words) });
-        }
-
-        _queries = Enumerable.Range(0, Queries).Select(_ => string.Join(' ', Enumerable.Range(0, 4).Select(_ => "w" + zipf().ToString(System.Globalization.CultureInfo.InvariantCulture)))).ToArray();
+        _index.AddRange(corpus.Chunks());
+        _queries = corpus.Queries;
         _index.Pruning = Pruning;
         _hits = new KeywordHit[10];
     }
@@ -57,24 +46,5 @@ public class Bm25ScalingBenchmarks
         }
 
         return found;
-    }
-
-    /// <summary>Draws ranks 1..n with probability ∝ 1/rank by inverting the cumulative distribution.</summary>
-    private static Func<int> ZipfSampler(int n, Random random)
-    {
-        var cumulative = new double[n];
-        var sum = 0.0;
-        for (var i = 0; i < n; i++)
-        {
-            sum += 1.0 / (i + 1);
-            cumulative[i] = sum;
-        }
-
-        return () =>
-        {
-            var u = random.NextDouble() * sum;
-            var index = Array.BinarySearch(cumulative, u);
-            return (index >= 0 ? index : ~index) + 1;
-        };
     }
 }

@@ -58,6 +58,11 @@ public sealed class EvaluationDataset
     /// </summary>
     public string Fingerprint { get; }
 
+    /// <summary>
+    /// Gets how this dataset was sampled from a larger one (by <see cref="DatasetSampler"/>), or <see langword="null"/>
+    /// when it is not a sample. Experiments carry it into their reports ("n of N test items, sampled by ...").
+    /// </summary>
+    public DatasetSampling? Sampling { get; init; }
     /// <summary>Looks an item up by id.</summary>
     /// <param name="id">The id.</param>
     /// <param name="item">The item, when found.</param>

@@ -12,6 +12,12 @@ public sealed class ContainsEvaluator : IEvaluator
     /// <summary>The metric's name.</summary>
     public const string MetricName = "Contains Answer";
 
+    private readonly bool _stripCitationMarkers;
+
+    /// <summary>Creates the evaluator.</summary>
+    /// <param name="stripCitationMarkers">Remove citation markers such as " [2]" from the answer before scoring (default <see langword="true"/>): they cite sources, they are not the answer.</param>
+    public ContainsEvaluator(bool stripCitationMarkers = true) => _stripCitationMarkers = stripCitationMarkers;
+
     /// <inheritdoc/>
     public IReadOnlyCollection<string> EvaluationMetricNames { get; } = [MetricName];
 
@@ -42,6 +48,6 @@ public sealed class ContainsEvaluator : IEvaluator
             return ValueTask.FromResult(new EvaluationResult(EvaluatorContexts.BooleanError(MetricName, EvaluatorContexts.MissingExpected(nameof(ContainsEvaluator)))));
         }
 
-        return ValueTask.FromResult(new EvaluationResult(new BooleanMetric(MetricName, Contains(modelResponse.Text, expected.ExpectedOutputs))));
+        return ValueTask.FromResult(new EvaluationResult(new BooleanMetric(MetricName, Contains(_stripCitationMarkers ? CitationMarkers.Strip(modelResponse.Text) : modelResponse.Text, expected.ExpectedOutputs))));
     }
 }

@@ -10,10 +10,16 @@ public sealed class ExactMatchEvaluator : IEvaluator
     public const string MetricName = "Exact Match";
 
     private readonly StringComparison _comparison;
+    private readonly bool _stripCitationMarkers;
 
     /// <summary>Creates the evaluator.</summary>
     /// <param name="ignoreCase">Whether case is ignored. Default <see langword="true"/>.</param>
-    public ExactMatchEvaluator(bool ignoreCase = true) => _comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+    /// <param name="stripCitationMarkers">Remove citation markers such as " [2]" from the answer before comparing (default <see langword="true"/>).</param>
+    public ExactMatchEvaluator(bool ignoreCase = true, bool stripCitationMarkers = true)
+    {
+        _comparison = ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        _stripCitationMarkers = stripCitationMarkers;
+    }
 
     /// <inheritdoc/>
     public IReadOnlyCollection<string> EvaluationMetricNames { get; } = [MetricName];
@@ -33,7 +39,7 @@ public sealed class ExactMatchEvaluator : IEvaluator
             return ValueTask.FromResult(new EvaluationResult(EvaluatorContexts.BooleanError(MetricName, EvaluatorContexts.MissingExpected(nameof(ExactMatchEvaluator)))));
         }
 
-        var answer = modelResponse.Text.Trim();
+        var answer = (_stripCitationMarkers ? CitationMarkers.Strip(modelResponse.Text) : modelResponse.Text).Trim();
         var match = expected.ExpectedOutputs.Any(e => string.Equals(e.Trim(), answer, _comparison));
         return ValueTask.FromResult(new EvaluationResult(new BooleanMetric(MetricName, match)));
     }

@@ -5,16 +5,13 @@ using Microsoft.Extensions.AI.Evaluation;
 namespace LlmStrategies.Evaluation;
 
 /// <summary>
-/// Retrieval quality from the documents a strategy put into its prompt: recall@k, reciprocal rank (MRR when averaged)
-/// and nDCG@k with graded judgments, as <see cref="RetrievalMetrics"/> defines them. Needs a
+/// Retrieval quality from the documents a strategy put into its prompt: recall@k, reciprocal rank within the first k
+/// (its mean over items is MRR@k) and nDCG@k with graded judgments, as <see cref="RetrievalMetrics"/> defines them. Needs a
 /// <see cref="RetrievedSourcesContext"/> and a <see cref="RelevanceJudgmentsContext"/>; a strategy that retrieved
 /// nothing scores 0.
 /// </summary>
 public sealed class RetrievalEvaluator : IEvaluator
 {
-    /// <summary>The reciprocal-rank metric's name.</summary>
-    public const string ReciprocalRankMetricName = "MRR";
-
     private readonly int _k;
 
     /// <summary>Creates the evaluator.</summary>
@@ -25,6 +22,7 @@ public sealed class RetrievalEvaluator : IEvaluator
         _k = k;
         RecallMetricName = string.Create(CultureInfo.InvariantCulture, $"Recall@{k}");
         NdcgMetricName = string.Create(CultureInfo.InvariantCulture, $"nDCG@{k}");
+        ReciprocalRankMetricName = string.Create(CultureInfo.InvariantCulture, $"MRR@{k}");
         EvaluationMetricNames = [RecallMetricName, ReciprocalRankMetricName, NdcgMetricName];
     }
 
@@ -33,6 +31,9 @@ public sealed class RetrievalEvaluator : IEvaluator
 
     /// <summary>Gets the nDCG metric's name ("nDCG@k").</summary>
     public string NdcgMetricName { get; }
+
+    /// <summary>Gets the reciprocal-rank metric's name ("MRR@k": the reciprocal rank of the first relevant document within the first k, 0 when none; averaged over items it is MRR@k).</summary>
+    public string ReciprocalRankMetricName { get; }
 
     /// <inheritdoc/>
     public IReadOnlyCollection<string> EvaluationMetricNames { get; }
@@ -60,7 +61,7 @@ public sealed class RetrievalEvaluator : IEvaluator
         var ranked = retrieved.SourceIds;
         return ValueTask.FromResult(new EvaluationResult(
             new NumericMetric(RecallMetricName, RetrievalMetrics.RecallAt(ranked, relevant, _k)),
-            new NumericMetric(ReciprocalRankMetricName, RetrievalMetrics.ReciprocalRank(ranked, relevant)),
+            new NumericMetric(ReciprocalRankMetricName, RetrievalMetrics.ReciprocalRank(ranked, relevant, _k)),
             new NumericMetric(NdcgMetricName, RetrievalMetrics.NdcgAt(ranked, judgments.Judgments, _k))));
     }
 }

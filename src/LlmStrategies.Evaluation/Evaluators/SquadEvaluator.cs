@@ -16,6 +16,12 @@ public sealed class SquadEvaluator : IEvaluator
     /// <summary>The F1 metric's name.</summary>
     public const string F1MetricName = "SQuAD F1";
 
+    private readonly bool _stripCitationMarkers;
+
+    /// <summary>Creates the evaluator.</summary>
+    /// <param name="stripCitationMarkers">Remove citation markers such as " [2]" from the answer before scoring (default <see langword="true"/>): they cite sources, they are not the answer.</param>
+    public SquadEvaluator(bool stripCitationMarkers = true) => _stripCitationMarkers = stripCitationMarkers;
+
     /// <inheritdoc/>
     public IReadOnlyCollection<string> EvaluationMetricNames { get; } = [ExactMatchMetricName, F1MetricName];
 
@@ -58,7 +64,7 @@ public sealed class SquadEvaluator : IEvaluator
             return ValueTask.FromResult(new EvaluationResult(EvaluatorContexts.NumericError(ExactMatchMetricName, message), EvaluatorContexts.NumericError(F1MetricName, message)));
         }
 
-        var text = modelResponse.Text;
+        var text = _stripCitationMarkers ? CitationMarkers.Strip(modelResponse.Text) : modelResponse.Text;
         return ValueTask.FromResult(new EvaluationResult(
             new NumericMetric(ExactMatchMetricName, ExactMatch(text, expected.ExpectedOutputs)),
             new NumericMetric(F1MetricName, F1(text, expected.ExpectedOutputs))));

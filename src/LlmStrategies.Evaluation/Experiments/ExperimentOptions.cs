@@ -33,4 +33,16 @@ public sealed class ExperimentOptions
     /// written for another experiment fails loudly.
     /// </summary>
     public string? CheckpointPath { get; set; }
+
+    /// <summary>
+    /// Gets or sets the metadata field that groups items which are not independent (the questions of one paragraph or
+    /// article), so reports compute cluster-bootstrap intervals and cluster permutation tests over its groups:
+    /// <see cref="AutoCluster"/> (the default) uses "paragraph" when every item has it (SQuAD) and treats items as
+    /// independent otherwise; a field name uses that field (every item must have it); <see langword="null"/> or empty
+    /// treats items as independent.
+    /// </summary>
+    public string? ClusterBy { get; set; } = AutoCluster;
+
+    /// <summary>The value of <see cref="ClusterBy"/> that picks the grouping field from the data: "auto".</summary>
+    public const string AutoCluster = "auto";
 }

@@ -9,6 +9,21 @@ public sealed class ExperimentRun
     /// <summary>Gets the experiment's name.</summary>
     public required string Name { get; init; }
 
+    /// <summary>
+    /// Gets the run's identity: a hash of its name, start and end times, test set, strategies and records, so that a
+    /// regression gate can refuse to compare a run with itself. Empty for runs made before it was recorded.
+    /// </summary>
+    public string RunId { get; init; } = string.Empty;
+
+    /// <summary>Gets what was scored: "all N test items", or how a sample was drawn ("n of N items, sampled by ...").</summary>
+    public string Scope { get; init; } = string.Empty;
+
+    /// <summary>Gets the metadata field whose value groups items that are not independent (for example "paragraph"), or <see langword="null"/> when items are treated as independent.</summary>
+    public string? ClusterField { get; init; }
+
+    /// <summary>Gets each item's group (in the order of <see cref="ItemIds"/>) when <see cref="ClusterField"/> is set; otherwise <see langword="null"/>.</summary>
+    public IReadOnlyList<string>? ItemClusters { get; init; }
+
     /// <summary>Gets the test set's name.</summary>
     public required string DatasetName { get; init; }
 
@@ -58,6 +73,10 @@ public sealed class ExperimentRun
         return new ExperimentRun
         {
             Name = Name,
+            RunId = RunId,
+            Scope = Scope,
+            ClusterField = ClusterField,
+            ItemClusters = ItemClusters,
             DatasetName = DatasetName,
             DatasetFingerprint = DatasetFingerprint,
             Strategies = Strategies,

@@ -81,6 +81,7 @@ public sealed class ExperimentRunner
         CancellationToken cancellationToken = default)
     {
         var plan = Plan(strategies, testSet, evaluators);
+        var clusters = Clusters(plan.Items, testSet.Name);
         var started = _timeProvider.GetUtcNow();
 
         // The budget is checked before the checkpoint is created, so a refused run leaves no file behind.
@@ -102,6 +103,41 @@ public sealed class ExperimentRunner
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"Resumed {finished.Count} finished runs from the checkpoint '{_options.CheckpointPath}'."));
         }
 
+        await ExecuteAsync(plan, finished, checkpoint, progress, cancellationToken).ConfigureAwait(false);
+
+        var order = plan.Strategies.Select((s, i) => (s.Strategy.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
+        var itemOrder = plan.Items.Select((item, i) => (item.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
+        var records = finished.Values.OrderBy(r => order[r.StrategyName]).ThenBy(r => itemOrder[r.ItemId]).ThenBy(r => r.Repeat).ToArray();
+        var completedAt = _timeProvider.GetUtcNow();
+        return new ExperimentRun
+        {
+            Name = _options.Name,
+            RunId = RunIdOf(plan, started, completedAt, records),
+            Scope = testSet.Sampling?.ToString() ?? string.Create(CultureInfo.InvariantCulture, $"all {plan.Items.Count:N0} items of '{testSet.Name}'"),
+            ClusterField = clusters?.Field,
+            ItemClusters = clusters?.Groups,
+            DatasetName = testSet.Name,
+            DatasetFingerprint = testSet.Fingerprint,
+            Strategies = plan.Strategies.Select(s => s.Info).ToArray(),
+            ItemIds = plan.Items.Select(i => i.Id).ToArray(),
+            Repeats = _options.Repeats,
+            Records = records,
+            Prices = _prices,
+            StartedAt = started,
+            CompletedAt = completedAt,
+            Estimate = estimate,
+            Notes = notes,
+        };
+    }
+
+    /// <summary>Runs every (strategy, item, repeat) not yet finished, within the budget, reporting progress.</summary>
+    private async Task ExecuteAsync(
+        ExperimentPlan plan,
+        ConcurrentDictionary<(string, string, int), RunRecord> finished,
+        JsonlJournal<RunRecord>? checkpoint,
+        IProgress<ExperimentProgress>? progress,
+        CancellationToken cancellationToken)
+    {
         var total = plan.Strategies.Count * plan.Items.Count * _options.Repeats;
         var completed = finished.Count;
         var reused = finished.Count;
@@ -112,21 +148,10 @@ public sealed class ExperimentRunner
         using var rateLimiter = BuildRateLimiter();
         using var budgetStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var overBudget = false;
-        var work = new List<(ExperimentStrategy Strategy, EvaluationItem Item, int Repeat)>();
-        foreach (var strategy in plan.Strategies)
-        {
-            foreach (var item in plan.Items)
-            {
-                for (var repeat = 0; repeat < _options.Repeats; repeat++)
-                {
-                    if (!finished.ContainsKey((strategy.Strategy.Name, item.Id, repeat)))
-                    {
-                        work.Add((strategy, item, repeat));
-                    }
-                }
-            }
-        }
-
+        var work = plan.Strategies
+            .SelectMany(strategy => plan.Items.SelectMany(item => Enumerable.Range(0, _options.Repeats).Select(repeat => (Strategy: strategy, Item: item, Repeat: repeat))))
+            .Where(unit => !finished.ContainsKey((unit.Strategy.Strategy.Name, unit.Item.Id, unit.Repeat)))
+            .ToList();
         try
         {
             await Parallel.ForEachAsync(
@@ -165,24 +190,49 @@ public sealed class ExperimentRunner
                 _options.Budget!.Value,
                 spent);
         }
+    }
 
-        var order = plan.Strategies.Select((s, i) => (s.Strategy.Name, i)).ToDictionary(p => p.Name, p => p.i, StringComparer.Ordinal);
-        var itemOrder = plan.Items.Select((item, i) => (item.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
-        return new ExperimentRun
+    /// <summary>The grouping of items that are not independent, per <see cref="ExperimentOptions.ClusterBy"/>; <see langword="null"/> when items are independent.</summary>
+    private (string Field, string[] Groups)? Clusters(IReadOnlyList<EvaluationItem> items, string dataset)
+    {
+        var field = _options.ClusterBy;
+        if (string.IsNullOrEmpty(field))
         {
-            Name = _options.Name,
-            DatasetName = testSet.Name,
-            DatasetFingerprint = testSet.Fingerprint,
-            Strategies = plan.Strategies.Select(s => s.Info).ToArray(),
-            ItemIds = plan.Items.Select(i => i.Id).ToArray(),
-            Repeats = _options.Repeats,
-            Records = finished.Values.OrderBy(r => order[r.StrategyName]).ThenBy(r => itemOrder[r.ItemId]).ThenBy(r => r.Repeat).ToArray(),
-            Prices = _prices,
-            StartedAt = started,
-            CompletedAt = _timeProvider.GetUtcNow(),
-            Estimate = estimate,
-            Notes = notes,
-        };
+            return null;
+        }
+
+        if (field == ExperimentOptions.AutoCluster)
+        {
+            field = items.Count > 0 && items.All(i => i.Metadata.ContainsKey("paragraph")) ? "paragraph" : null;
+            if (field is null)
+            {
+                return null;
+            }
+        }
+
+        var missing = items.FirstOrDefault(i => !i.Metadata.ContainsKey(field));
+        if (missing is not null)
+        {
+            var fields = items.SelectMany(i => i.Metadata.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            throw new ArgumentException($"ExperimentOptions.ClusterBy is '{field}', but item '{missing.Id}' of '{dataset}' has no such metadata field. The fields are: {string.Join(", ", fields)}; or set ClusterBy to null to treat items as independent.", nameof(items));
+        }
+
+        return (field, items.Select(i => i.Metadata[field]).ToArray());
+    }
+
+    /// <summary>A run's identity: what ran, on what, when, and what came out.</summary>
+    private static string RunIdOf(ExperimentPlan plan, DateTimeOffset started, DateTimeOffset completed, IReadOnlyList<RunRecord> records)
+    {
+        using var hash = new ContentHash();
+        hash.Add("run").Add(plan.Identity)
+            .Add(started.UtcTicks.ToString(CultureInfo.InvariantCulture))
+            .Add(completed.UtcTicks.ToString(CultureInfo.InvariantCulture));
+        foreach (var record in records)
+        {
+            hash.Add(record.StrategyName).Add(record.ItemId).Add(record.Repeat.ToString(CultureInfo.InvariantCulture)).Add(record.Response?.Answer).Add(record.Error);
+        }
+
+        return hash.Finish();
     }
 
     /// <summary>Runs the evaluators on a response and converts their metrics (shared with backtesting).</summary>
@@ -269,7 +319,7 @@ public sealed class ExperimentRunner
     private async Task<RunRecord> RunOneAsync(ExperimentStrategy entry, EvaluationItem item, int repeat, IReadOnlyList<IEvaluator> evaluators, RateLimiter? rateLimiter, CancellationToken cancellationToken)
     {
         var strategy = entry.Strategy;
-        var key = ResponseCacheKey.For(strategy.Fingerprint, entry.Model, item.Input, repeat);
+        var key = ResponseCacheKey.For(strategy.Fingerprint, entry.Model, item.Id, item.Input, repeat);
         RecordedResponse? response = null;
         string? error = null;
         var fromCache = false;
@@ -390,7 +440,7 @@ public sealed class ExperimentRunner
                 for (var repeat = 0; repeat < _options.Repeats; repeat++)
                 {
                     if (done.Contains((entry.Strategy.Name, item.Id, repeat))
-                        || (_cache is not null && await _cache.GetAsync(ResponseCacheKey.For(entry.Strategy.Fingerprint, entry.Model, item.Input, repeat), cancellationToken).ConfigureAwait(false) is not null))
+                        || (_cache is not null && await _cache.GetAsync(ResponseCacheKey.For(entry.Strategy.Fingerprint, entry.Model, item.Id, item.Input, repeat), cancellationToken).ConfigureAwait(false) is not null))
                     {
                         reused++;
                         continue;

@@ -131,23 +131,82 @@ internal static class PairedTests
     }
 
     /// <summary>
-    /// Cohen's d for paired samples (d_z): the mean of the differences divided by their sample standard deviation
-    /// (n − 1). 0 when every difference is 0; ±∞ when the differences are equal but non-zero.
+    /// The paired permutation test when items come in groups that are not independent: the signs of whole groups' summed
+    /// differences are flipped together (exactly when there are at most <see cref="ExactPermutationLimit"/> groups), so
+    /// correlated items do not count as independent evidence. With one item per group it is <see cref="Permutation"/>.
     /// </summary>
     /// <param name="a">Scores of A.</param>
     /// <param name="b">Scores of B on the same items.</param>
-    /// <returns>d_z.</returns>
-    public static double CohensDz(IReadOnlyList<double> a, IReadOnlyList<double> b)
+    /// <param name="groups">Each item's group.</param>
+    /// <param name="seed">The random seed of the sampled test.</param>
+    /// <param name="resamples">Random sign patterns when there are too many groups for the exact test.</param>
+    /// <returns>The test: statistic = mean difference per item; two-sided p-value.</returns>
+    public static HypothesisTest ClusterPermutation(IReadOnlyList<double> a, IReadOnlyList<double> b, IReadOnlyList<string> groups, int seed, int resamples = 10_000)
+    {
+        var d = Differences(a, b);
+        if (groups.Count != d.Length)
+        {
+            throw new ArgumentException($"Every item needs its group: {d.Length} items but {groups.Count} groups.", nameof(groups));
+        }
+
+        var (sums, _) = Bootstrap.GroupTotals(d, groups);
+        var test = Permutation(sums, new double[sums.Length], seed, resamples);
+        var method = test.Method.Replace("paired permutation (sign-flip", "cluster permutation (sign-flip by group", StringComparison.Ordinal);
+        return new HypothesisTest(method, d.Average(), test.PValue);
+    }
+
+    /// <summary>
+    /// Holm's step-down adjustment of p-values for a family of tests (Holm, 1979): the i-th smallest p-value is
+    /// multiplied by (m − i + 1), made non-decreasing, and capped at 1. Controls the family-wise error rate.
+    /// </summary>
+    /// <param name="pValues">The raw p-values.</param>
+    /// <returns>The adjusted p-values, in the order given.</returns>
+    public static double[] Holm(IReadOnlyList<double> pValues)
+    {
+        ArgumentNullException.ThrowIfNull(pValues);
+        var m = pValues.Count;
+        var order = Enumerable.Range(0, m).OrderBy(i => pValues[i]).ThenBy(i => i).ToArray();
+        var adjusted = new double[m];
+        var running = 0.0;
+        for (var rank = 0; rank < m; rank++)
+        {
+            running = Math.Max(running, Math.Min(1, (m - rank) * pValues[order[rank]]));
+            adjusted[order[rank]] = running;
+        }
+
+        return adjusted;
+    }
+
+    /// <summary>
+    /// Cohen's d for paired samples (d_z): the mean of the differences divided by their sample standard deviation
+    /// (n − 1). Undefined (<see langword="null"/>, with the reason in <paramref name="undefinedBecause"/>) when the
+    /// differences have no spread: every difference equal (d_z would be 0/0 or ±∞) or fewer than two items.
+    /// </summary>
+    /// <param name="a">Scores of A.</param>
+    /// <param name="b">Scores of B on the same items.</param>
+    /// <param name="undefinedBecause">Why d_z is undefined, or <see langword="null"/>.</param>
+    /// <returns>d_z, or <see langword="null"/>.</returns>
+    public static double? CohensDz(IReadOnlyList<double> a, IReadOnlyList<double> b, out string? undefinedBecause)
     {
         var d = Differences(a, b);
         var mean = d.Average();
         if (d.Length < 2)
         {
-            return mean == 0 ? 0 : Math.CopySign(double.PositiveInfinity, mean);
+            undefinedBecause = "undefined: one paired item has no spread to scale by";
+            return null;
         }
 
         var variance = d.Sum(x => (x - mean) * (x - mean)) / (d.Length - 1);
-        return variance == 0 ? (mean == 0 ? 0 : Math.CopySign(double.PositiveInfinity, mean)) : mean / Math.Sqrt(variance);
+        if (variance == 0)
+        {
+            undefinedBecause = mean == 0
+                ? "undefined: the two strategies scored every item the same (0/0)"
+                : "undefined: every item differs by the same amount, so the differences have no spread (±∞)";
+            return null;
+        }
+
+        undefinedBecause = null;
+        return mean / Math.Sqrt(variance);
     }
 
     /// <summary>P(X ≤ k) for X ~ Binomial(n, ½), summed in log space so large n does not underflow.</summary>

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 
 namespace LlmStrategies.VectorSearch.Hnsw;
@@ -40,6 +41,15 @@ internal sealed class HnswContext
         {
             _marks = new ushort[Math.Max(nodes, _marks.Length * 2)];
             _epoch = 0;
+        }
+
+        // The candidate heap rarely holds more than a few times ef entries: sized up front, a search does not grow it (an
+        // allocation) the first time a query needs more room than the queries before it.
+        var candidates = Math.Max(256, (int)BitOperations.RoundUpToPowerOf2((uint)(8 * ef)));
+        if (CandidateScores.Length < candidates)
+        {
+            CandidateScores = new float[candidates];
+            CandidateIds = new int[candidates];
         }
 
         if (ResultScores.Length < ef)

@@ -151,33 +151,10 @@ public static class VectorIndexFile
                 codec.Write(writer, snapshot.Keys[slot]);
             }
 
-            for (var slot = 0; slot < count; slot++)
-            {
-                var metadata = snapshot.Metadata[slot];
-                writer.Write(metadata?.Count ?? -1);
-                if (metadata is not null)
-                {
-                    foreach (var (field, value) in metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
-                    {
-                        writer.Write(field);
-                        writer.Write(value);
-                    }
-                }
-            }
-
+            WriteMetadata(writer, snapshot, count);
             if (index is HnswVectorIndex<TKey> graphIndex)
             {
-                var graph = graphIndex.Graph;
-                writer.Write(MemoryMarshalBytes(graph.Level0Array.AsSpan(0, count * graph.Stride0)));
-                for (var slot = 0; slot < count; slot++)
-                {
-                    var upper = graph.Upper[slot];
-                    writer.Write(upper?.Length ?? 0);
-                    if (upper is not null)
-                    {
-                        writer.Write(MemoryMarshalBytes(upper));
-                    }
-                }
+                WriteGraph(writer, graphIndex.Graph, count);
             }
         }
 
@@ -195,6 +172,40 @@ public static class VectorIndexFile
         file.Position = 0;
         file.Write(header);
         file.Flush(flushToDisk: true);
+    }
+
+    /// <summary>Each slot's metadata: the field count (-1 for none), then the fields sorted by name.</summary>
+    private static void WriteMetadata<TKey>(BinaryWriter writer, IndexSnapshot<TKey> snapshot, int count)
+        where TKey : notnull
+    {
+        for (var slot = 0; slot < count; slot++)
+        {
+            var metadata = snapshot.Metadata[slot];
+            writer.Write(metadata?.Count ?? -1);
+            if (metadata is not null)
+            {
+                foreach (var (field, value) in metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    writer.Write(field);
+                    writer.Write(value);
+                }
+            }
+        }
+    }
+
+    /// <summary>The HNSW graph: the layer-0 link lists as one block, then each node's upper-layer lists.</summary>
+    private static void WriteGraph(BinaryWriter writer, HnswGraph graph, int count)
+    {
+        writer.Write(MemoryMarshalBytes(graph.Level0Array.AsSpan(0, count * graph.Stride0)));
+        for (var slot = 0; slot < count; slot++)
+        {
+            var upper = graph.Upper[slot];
+            writer.Write(upper?.Length ?? 0);
+            if (upper is not null)
+            {
+                writer.Write(MemoryMarshalBytes(upper));
+            }
+        }
     }
 
     private static ReadOnlySpan<byte> MemoryMarshalBytes(ReadOnlySpan<int> values) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(values);
@@ -234,6 +245,11 @@ public static class VectorIndexFile
             BinaryPrimitives.ReadInt64LittleEndian(header[24..]),
             BinaryPrimitives.ReadInt64LittleEndian(header[32..]),
             BinaryPrimitives.ReadUInt32LittleEndian(header[40..]));
+        if (result.Dimension is < 1 or > VectorIndex<int>.MaxDimension)
+        {
+            throw new VectorIndexFormatException(path, $"the header declares dimension {result.Dimension}; the supported range is 1 to {VectorIndex<int>.MaxDimensionText}. The file is corrupt or was not written by this library; rebuild the index.", 12);
+        }
+
         if (result.Kind is not (IndexKind.Flat or IndexKind.Quantized or IndexKind.Hnsw) || result.Metric is not (VectorMetric.DotProduct or VectorMetric.Cosine or VectorMetric.Euclidean)
             || result.Dimension < 1 || result.Count < 0 || result.Count > int.MaxValue || result.LiveCount < 0 || result.LiveCount > result.Count || result.PayloadLength < 0)
         {
@@ -287,11 +303,10 @@ public static class VectorIndexFile
         }
     }
 
-    private static unsafe VectorIndex<TKey> ReadPayload<TKey>(string path, FileStream stream, Header header, MappedIndexFile? mapping, IVectorKeyCodec<TKey> codec, IEqualityComparer<TKey>? keyComparer)
+    private static VectorIndex<TKey> ReadPayload<TKey>(string path, FileStream stream, Header header, MappedIndexFile? mapping, IVectorKeyCodec<TKey> codec, IEqualityComparer<TKey>? keyComparer)
         where TKey : notnull
     {
         var count = (int)header.Count;
-        var d = header.Dimension;
         using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
         var codecName = reader.ReadString();
         if (codecName != codec.Name)
@@ -299,8 +314,32 @@ public static class VectorIndexFile
             throw new VectorIndexFormatException(path, $"its keys were written with the '{codecName}' key codec, but '{codec.Name}' was given for {typeof(TKey).Name}. Load it with the key type it was saved with.", HeaderSize);
         }
 
+        var index = CreateIndex(path, stream, reader, header, keyComparer, out var hnsw);
+        var rows = ReadRows(stream, count, header.Dimension, mapping);
+        ReadEntries(reader, codec, count, out var deleted, out var keys, out var metadata);
+        index.LoadRows(rows, keys, metadata, deleted, count, mapping);
+        if (index is HnswVectorIndex<TKey> graphIndex && hnsw is not null)
+        {
+            ReadGraph(path, stream, reader, graphIndex, hnsw, count);
+        }
+
+        if (stream.Position != HeaderSize + header.PayloadLength)
+        {
+            throw new InvalidDataException($"the payload ends at byte {stream.Position}, not at {HeaderSize + header.PayloadLength} as declared");
+        }
+
+        index.PublishLoaded();
+        return index;
+    }
+
+    /// <summary>Creates the empty index of the saved kind from the kind parameters that follow the codec name.</summary>
+    private static VectorIndex<TKey> CreateIndex<TKey>(string path, FileStream stream, BinaryReader reader, Header header, IEqualityComparer<TKey>? keyComparer, out HnswParameters? hnsw)
+        where TKey : notnull
+    {
+        var count = (int)header.Count;
+        var d = header.Dimension;
         VectorIndex<TKey> index;
-        HnswParameters? hnsw = null;
+        hnsw = null;
         switch (header.Kind)
         {
             case IndexKind.Flat:
@@ -318,9 +357,20 @@ public static class VectorIndexFile
                     throw new InvalidDataException("the HNSW entry point or top level is out of range");
                 }
 
+                if (count > 0 && hnsw.Entry < 0)
+                {
+                    throw new VectorIndexFormatException(path, $"its HNSW graph has {count} nodes but no entry point (-1), so every search would return nothing. The file passed its checksum, so it was written by other software or edited; rebuild the index.", stream.Position - 8);
+                }
+
                 break;
         }
 
+        return index;
+    }
+
+    /// <summary>The float32 rows, 64-byte aligned in the file: mapped in place, or read into a managed buffer.</summary>
+    private static unsafe FloatRowBuffer ReadRows(FileStream stream, int count, int d, MappedIndexFile? mapping)
+    {
         var padding = (int)((64 - (stream.Position & 63)) & 63);
         stream.Position += padding;
         var rowBytes = checked((long)count * d * sizeof(float));
@@ -336,19 +386,26 @@ public static class VectorIndexFile
             stream.ReadExactly(new Span<byte>(rows.Pointer, checked((int)rowBytes)));
         }
 
-        var deleted = new ulong[Math.Max(1, (Math.Max(count, 16) + 63) >> 6)];
+        return rows;
+    }
+
+    /// <summary>The deletion bitmap, the keys and the metadata of every slot.</summary>
+    private static void ReadEntries<TKey>(BinaryReader reader, IVectorKeyCodec<TKey> codec, int count, out ulong[] deleted, out TKey[] keys, out IReadOnlyDictionary<string, string>?[] metadata)
+        where TKey : notnull
+    {
+        deleted = new ulong[Math.Max(1, (Math.Max(count, 16) + 63) >> 6)];
         for (var i = 0; i < (count + 63) >> 6; i++)
         {
             deleted[i] = reader.ReadUInt64();
         }
 
-        var keys = new TKey[Math.Max(count, 16)];
+        keys = new TKey[Math.Max(count, 16)];
         for (var slot = 0; slot < count; slot++)
         {
             keys[slot] = codec.Read(reader) ?? throw new InvalidDataException($"key {slot} is null");
         }
 
-        var metadata = new IReadOnlyDictionary<string, string>?[Math.Max(count, 16)];
+        metadata = new IReadOnlyDictionary<string, string>?[Math.Max(count, 16)];
         for (var slot = 0; slot < count; slot++)
         {
             var fields = reader.ReadInt32();
@@ -368,45 +425,43 @@ public static class VectorIndexFile
                 metadata[slot] = map;
             }
         }
+    }
 
-        index.LoadRows(rows, keys, metadata, deleted, count, mapping);
-        if (index is HnswVectorIndex<TKey> graphIndex && hnsw is not null)
+    /// <summary>The HNSW graph: layer-0 link lists, then each node's upper-layer lists; validated before it is used.</summary>
+    private static unsafe void ReadGraph<TKey>(string path, FileStream stream, BinaryReader reader, HnswVectorIndex<TKey> graphIndex, HnswParameters hnsw, int count)
+        where TKey : notnull
+    {
+        var graph = HnswGraph.Allocate(hnsw.M, Math.Max(count, 16));
+        stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(graph.Level0Array.AsSpan(0, count * graph.Stride0)));
+        for (var slot = 0; slot < count; slot++)
         {
-            var graph = HnswGraph.Allocate(hnsw.M, Math.Max(count, 16));
-            stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(graph.Level0Array.AsSpan(0, count * graph.Stride0)));
-            for (var slot = 0; slot < count; slot++)
+            var links = graph.Level0Links(slot);
+            if (links[0] < 0 || links[0] > graph.MaxM0)
             {
-                var links = graph.Level0Links(slot);
-                if (links[0] < 0 || links[0] > graph.MaxM0)
-                {
-                    throw new InvalidDataException($"node {slot} has {links[0]} layer-0 links");
-                }
-
-                var length = reader.ReadInt32();
-                if (length < 0 || length % (hnsw.M + 1) != 0 || length / (hnsw.M + 1) > 64)
-                {
-                    throw new InvalidDataException($"node {slot} has upper links of length {length}");
-                }
-
-                if (length > 0)
-                {
-                    var upper = new int[length];
-                    stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(upper.AsSpan()));
-                    graph.Upper[slot] = upper;
-                }
+                throw new InvalidDataException($"node {slot} has {links[0]} layer-0 links");
             }
 
-            ValidateLinks(graph, count);
-            graphIndex.RestoreGraph(graph, hnsw.Entry, hnsw.MaxLevel);
+            var length = reader.ReadInt32();
+            if (length < 0 || length % (hnsw.M + 1) != 0 || length / (hnsw.M + 1) > 64)
+            {
+                throw new InvalidDataException($"node {slot} has upper links of length {length}");
+            }
+
+            if (length > 0)
+            {
+                var upper = new int[length];
+                stream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(upper.AsSpan()));
+                graph.Upper[slot] = upper;
+            }
         }
 
-        if (stream.Position != HeaderSize + header.PayloadLength)
+        ValidateLinks(graph, count);
+        if (hnsw.Entry >= 0 && graph.LevelOf(hnsw.Entry) != hnsw.MaxLevel)
         {
-            throw new InvalidDataException($"the payload ends at byte {stream.Position}, not at {HeaderSize + header.PayloadLength} as declared");
+            throw new VectorIndexFormatException(path, $"its HNSW entry point {hnsw.Entry} is on layer {graph.LevelOf(hnsw.Entry)}, but the header of the graph names layer {hnsw.MaxLevel} as the top layer. The file was written by other software or edited; rebuild the index.", stream.Position);
         }
 
-        index.PublishLoaded();
-        return index;
+        graphIndex.RestoreGraph(graph, hnsw.Entry, hnsw.MaxLevel);
     }
 
     private static unsafe void ValidateLinks(HnswGraph graph, int count)

@@ -19,6 +19,7 @@ internal sealed class BatchRunner<TKey> : IThreadPoolWorkItem, IDisposable
     private int _parts;
     private int _nextPart;
     private int _pendingWorkers;
+    private int _nextWorker;
     private ExceptionDispatchInfo? _failure;
 
     public BatchRunner(VectorIndex<TKey> owner) => _owner = owner;
@@ -30,6 +31,7 @@ internal sealed class BatchRunner<TKey> : IThreadPoolWorkItem, IDisposable
         _filter = filter;
         _parts = parts;
         _nextPart = 0;
+        _nextWorker = 0;
         _failure = null;
         var workers = Math.Min(parallelism, parts) - 1;
         _pendingWorkers = workers;
@@ -64,11 +66,13 @@ internal sealed class BatchRunner<TKey> : IThreadPoolWorkItem, IDisposable
     {
         try
         {
+            // Each thread that joins gets its own worker number: a batch split by rows writes that worker's private heaps.
+            var worker = Interlocked.Increment(ref _nextWorker) - 1;
             var filter = _filter;
             int part;
             while ((part = Interlocked.Increment(ref _nextPart) - 1) < _parts)
             {
-                _owner.SearchBatchPart(_snapshot!, _work, ref filter, part, _parts);
+                _owner.SearchBatchPart(_snapshot!, _work, ref filter, part, _parts, worker);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

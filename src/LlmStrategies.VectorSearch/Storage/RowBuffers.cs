@@ -1,4 +1,6 @@
 using System.IO.MemoryMappedFiles;
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 using System.Runtime.CompilerServices;
 
 namespace LlmStrategies.VectorSearch.Storage;
@@ -29,6 +31,9 @@ internal sealed unsafe class FloatRowBuffer
     public int Dimension { get; }
 
     public bool IsMapped => _mapping is not null;
+
+    /// <summary>The mapping these rows live in, or null for managed rows; searches register with it as readers.</summary>
+    public MappedIndexFile? Mapping => _mapping;
 
     public static FloatRowBuffer Allocate(int capacity, int dimension)
     {
@@ -95,12 +100,19 @@ internal sealed unsafe class ByteRowBuffer
     }
 }
 
-/// <summary>A read-only memory mapping of an index file; released when the index that owns it is disposed.</summary>
+/// <summary>
+/// A read-only memory mapping of an index file. Searches register as readers (<see cref="AddReader"/> /
+/// <see cref="RemoveReader"/>) through the view's <see cref="SafeHandle"/> reference count, so disposing the index while
+/// a search runs only marks the mapping closed: the memory is unmapped when the last reader leaves, and a search that
+/// starts afterwards fails with <see cref="ObjectDisposedException"/>. An index that is never disposed releases the mapping
+/// from this object's finalizer once it is collected.
+/// </summary>
 internal sealed unsafe class MappedIndexFile : IDisposable
 {
     private readonly MemoryMappedFile _file;
     private readonly MemoryMappedViewAccessor _view;
-    private bool _disposed;
+    private readonly SafeMemoryMappedViewHandle _handle;
+    private int _released;
 
     public MappedIndexFile(string path, long length)
     {
@@ -108,10 +120,12 @@ internal sealed unsafe class MappedIndexFile : IDisposable
         try
         {
             _view = _file.CreateViewAccessor(0, length, MemoryMappedFileAccess.Read);
+            _handle = _view.SafeMemoryMappedViewHandle;
             byte* pointer = null;
-            _view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+            _handle.AcquirePointer(ref pointer);
             Pointer = pointer + _view.PointerOffset;
             Length = length;
+            Path = path;
         }
         catch
         {
@@ -121,20 +135,52 @@ internal sealed unsafe class MappedIndexFile : IDisposable
         }
     }
 
+    ~MappedIndexFile() => Release(disposing: false);
+
     public byte* Pointer { get; }
 
     public long Length { get; }
 
+    public string Path { get; }
+
+    /// <summary>Keeps the memory mapped until the matching <see cref="RemoveReader"/>; throws once the mapping is disposed.</summary>
+    public void AddReader()
+    {
+        var added = false;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+        }
+        catch (ObjectDisposedException ex)
+        {
+            throw new ObjectDisposedException($"The vector index mapped from '{Path}' was disposed; its memory mapping is released. Load the file again to search it.", ex);
+        }
+    }
+
+    public void RemoveReader() => _handle.DangerousRelease();
+
     public void Dispose()
     {
-        if (_disposed)
+        Release(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    private void Release(bool disposing)
+    {
+        if (Interlocked.Exchange(ref _released, 1) != 0)
         {
             return;
         }
 
-        _disposed = true;
-        _view.SafeMemoryMappedViewHandle.ReleasePointer();
-        _view.Dispose();
-        _file.Dispose();
+        // Drops this object's own reference (taken by AcquirePointer) and closes the handle: the memory is unmapped now,
+        // or when the last registered reader calls RemoveReader. The handle is a critical finalizable object, so it is
+        // still usable from this object's finalizer.
+        _handle.ReleasePointer();
+        _handle.Dispose();
+        if (disposing)
+        {
+            _view.Dispose();
+            _file.Dispose();
+        }
     }
 }

@@ -19,6 +19,9 @@ internal sealed class ExampleEmbeddingIndex : IDisposable
     private Dictionary<string, FewShotExample> _examples = new(StringComparer.Ordinal);
     private long _version = -1;
 
+    /// <summary>Gets the store the examples come from.</summary>
+    public IExampleStore Store => _store;
+
     public ExampleEmbeddingIndex(IExampleStore store, IEmbeddingGenerator<string, Embedding<float>> embeddings, SemanticFewShotOptions? options)
     {
         ArgumentNullException.ThrowIfNull(store);

@@ -34,6 +34,10 @@ public sealed class StrategyPipeline : IStrategy
     private readonly string? _clientModelId;
     private readonly IStrategy? _fallbackStrategy;
     private readonly StrategyTelemetry? _telemetry;
+    private readonly IReadOnlyList<IChatClient> _middleware;
+    private readonly IContentVersioned[] _versioned;
+    private readonly ChatClientMetadata? _metadata;
+    private FingerprintSnapshot _fingerprint;
 
     internal StrategyPipeline(
         string name,
@@ -63,47 +67,50 @@ public sealed class StrategyPipeline : IStrategy
         _fallbackStrategy = fallbackStrategy;
         _telemetry = telemetry;
 
-        var metadata = chatClient.GetService<ChatClientMetadata>();
-        _clientModelId = metadata?.DefaultModelId;
-        var fingerprint = new FingerprintBuilder();
-        AddToFingerprint(fingerprint, metadata);
-        for (var i = 0; i < middleware.Count; i++)
-        {
-            if (middleware[i] is IFingerprintable)
-            {
-                fingerprint.AddComponent(string.Create(CultureInfo.InvariantCulture, $"chat-middleware.{i}"), middleware[i]);
-            }
-        }
-
-        fingerprint.Add("fallback.strategy", fallbackStrategy?.Fingerprint.Value);
-        FingerprintText = fingerprint.CanonicalText;
-        Fingerprint = fingerprint.Build();
+        _middleware = middleware;
+        _metadata = chatClient.GetService<ChatClientMetadata>();
+        _clientModelId = _metadata?.DefaultModelId;
+        ChatOptionsFingerprint.ThrowIfUnsupported(name, options.ChatOptions);
+        _versioned = new object?[] { fewShot?.Selector, retrieval?.Retriever, promptBuilder }
+            .Concat(inputValidators).Concat(filters).Concat(outputValidators).Concat(middleware)
+            .OfType<IContentVersioned>()
+            .ToArray();
+        _fingerprint = ComputeFingerprint(ContentVersion(), fallbackStrategy?.Fingerprint);
     }
 
     /// <inheritdoc/>
     public string Name { get; }
 
     /// <inheritdoc/>
-    public StrategyFingerprint Fingerprint { get; }
+    /// <remarks>
+    /// Current at every read: components whose content can change after the pipeline is built (an index that grows, an
+    /// edited example store, a search parameter; see <see cref="IContentVersioned"/>) are checked before every run, and
+    /// the fingerprint is recomputed when one changed, so a response cached for old content is never reused.
+    /// </remarks>
+    public StrategyFingerprint Fingerprint => CurrentFingerprint().Fingerprint;
 
     /// <summary>Gets the canonical configuration text the fingerprint hashes (record it next to experiment results).</summary>
     /// <remarks>
-    /// It covers the pipeline's own settings and components and the chat client's reported provider and default model;
-    /// middleware wrapped inside the chat client is not visible to it, so configure strategies through the builder.
+    /// It covers the pipeline's own settings (every answer-affecting <see cref="ChatOptions"/> property included), its
+    /// components and their content digests, the chat client's reported provider and default model, and chat-client
+    /// middleware added with <see cref="StrategyPipelineBuilder.UseChatClientMiddleware"/> that implements
+    /// <see cref="IFingerprintable"/>; middleware wrapped inside the chat client before it was given to the builder is
+    /// not visible to it.
     /// </remarks>
-    public string FingerprintText { get; }
+    public string FingerprintText => CurrentFingerprint().Text;
 
     /// <inheritdoc/>
     public async Task<StrategyResult> RunAsync(StrategyRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         cancellationToken.ThrowIfCancellationRequested();
+        var fingerprint = CurrentFingerprint().Fingerprint;
         using var activity = _telemetry?.ActivitySource.StartActivity($"strategy {Name}");
         activity?.SetTag("llmstrategies.strategy.name", Name);
-        activity?.SetTag("llmstrategies.strategy.fingerprint", Fingerprint.Value);
+        activity?.SetTag("llmstrategies.strategy.fingerprint", fingerprint.Value);
         try
         {
-            var result = await RunWithFallbackAsync(request, cancellationToken).ConfigureAwait(false);
+            var result = await RunWithFallbackAsync(request, fingerprint, cancellationToken).ConfigureAwait(false);
             activity?.SetTag("llmstrategies.outcome", result.Outcome.ToString());
             _telemetry?.RecordRun(result);
             return result;
@@ -116,16 +123,16 @@ public sealed class StrategyPipeline : IStrategy
         }
     }
 
-    private async Task<StrategyResult> RunWithFallbackAsync(StrategyRequest request, CancellationToken cancellationToken)
+    private async Task<StrategyResult> RunWithFallbackAsync(StrategyRequest request, StrategyFingerprint fingerprint, CancellationToken cancellationToken)
     {
         if (_fallbackStrategy is null)
         {
-            return await RunCoreAsync(request, cancellationToken).ConfigureAwait(false);
+            return await RunCoreAsync(request, fingerprint, cancellationToken).ConfigureAwait(false);
         }
 
         try
         {
-            return await RunCoreAsync(request, cancellationToken).ConfigureAwait(false);
+            return await RunCoreAsync(request, fingerprint, cancellationToken).ConfigureAwait(false);
         }
         catch (StrategyExecutionException failure) when (!cancellationToken.IsCancellationRequested)
         {
@@ -134,9 +141,9 @@ public sealed class StrategyPipeline : IStrategy
         }
     }
 
-    private async Task<StrategyResult> RunCoreAsync(StrategyRequest request, CancellationToken cancellationToken)
+    private async Task<StrategyResult> RunCoreAsync(StrategyRequest request, StrategyFingerprint fingerprint, CancellationToken cancellationToken)
     {
-        var run = new Run(this, request, cancellationToken);
+        var run = new Run(this, request, fingerprint, cancellationToken);
 
         // 1. Input validation: built-in rules first, then the configured validators.
         var inputValidation = await run.StageAsync(PipelineStage.InputValidation, 0, ValidateInputAsync).ConfigureAwait(false);
@@ -289,6 +296,51 @@ public sealed class StrategyPipeline : IStrategy
         return text.ToString();
     }
 
+    /// <summary>The fingerprint of the pipeline as it is now: recomputed only when a versioned component changed.</summary>
+    private FingerprintSnapshot CurrentFingerprint()
+    {
+        var snapshot = Volatile.Read(ref _fingerprint);
+        var version = ContentVersion();
+        var fallback = _fallbackStrategy?.Fingerprint;
+        if (snapshot.Version == version && snapshot.Fallback == fallback)
+        {
+            return snapshot;
+        }
+
+        // The version is read before the text is built, so a change racing with this read is seen by the next run.
+        var fresh = ComputeFingerprint(version, fallback);
+        Volatile.Write(ref _fingerprint, fresh);
+        return fresh;
+    }
+
+    /// <summary>Combines the components' versions; a change in any of them changes the combination (up to 64-bit hash collisions).</summary>
+    private long ContentVersion()
+    {
+        var version = 17L;
+        foreach (var component in _versioned)
+        {
+            version = unchecked((version * 1_000_003) ^ component.ContentVersion);
+        }
+
+        return version;
+    }
+
+    private FingerprintSnapshot ComputeFingerprint(long version, StrategyFingerprint? fallback)
+    {
+        var fingerprint = new FingerprintBuilder();
+        AddToFingerprint(fingerprint, _metadata);
+        for (var i = 0; i < _middleware.Count; i++)
+        {
+            if (_middleware[i] is IFingerprintable)
+            {
+                fingerprint.AddComponent(string.Create(CultureInfo.InvariantCulture, $"chat-middleware.{i}"), _middleware[i]);
+            }
+        }
+
+        fingerprint.Add("fallback.strategy", fallback?.Value);
+        return new FingerprintSnapshot(version, fallback, fingerprint.CanonicalText, fingerprint.Build());
+    }
+
     private void AddToFingerprint(FingerprintBuilder fingerprint, ChatClientMetadata? metadata)
     {
         fingerprint.Add("pipeline", 1)
@@ -301,22 +353,7 @@ public sealed class StrategyPipeline : IStrategy
             .Add("max-repair-attempts", _options.MaxRepairAttempts)
             .Add("repair-instruction", _options.RepairInstruction);
 
-        var chat = _options.ChatOptions;
-        fingerprint.Add("chat.model", chat?.ModelId)
-            .Add("chat.temperature", chat?.Temperature)
-            .Add("chat.top-p", chat?.TopP)
-            .Add("chat.top-k", chat?.TopK)
-            .Add("chat.max-output-tokens", chat?.MaxOutputTokens)
-            .Add("chat.seed", chat?.Seed)
-            .Add("chat.frequency-penalty", chat?.FrequencyPenalty)
-            .Add("chat.presence-penalty", chat?.PresencePenalty)
-            .Add("chat.stop", chat?.StopSequences is { } stop ? string.Join("\u001f", stop) : null)
-            .Add("chat.response-format", chat?.ResponseFormat switch
-            {
-                null => null,
-                ChatResponseFormatJson json => "json:" + json.Schema?.GetRawText(),
-                var other => other.GetType().Name,
-            });
+        ChatOptionsFingerprint.Add(fingerprint, _options.ChatOptions);
 
         for (var i = 0; i < _inputValidators.Length; i++)
         {
@@ -337,8 +374,11 @@ public sealed class StrategyPipeline : IStrategy
         }
     }
 
+    /// <summary>A fingerprint with the component version and fallback fingerprint it was computed for.</summary>
+    private sealed record FingerprintSnapshot(long Version, StrategyFingerprint? Fallback, string Text, StrategyFingerprint Fingerprint);
+
     /// <summary>The state of one run: the request as rewritten so far, timings and usage.</summary>
-    private sealed class Run(StrategyPipeline pipeline, StrategyRequest request, CancellationToken cancellationToken)
+    private sealed class Run(StrategyPipeline pipeline, StrategyRequest request, StrategyFingerprint fingerprint, CancellationToken cancellationToken)
     {
         private readonly long _started = pipeline._timeProvider.GetTimestamp();
         private readonly List<StageTiming> _timings = new(8);
@@ -411,7 +451,7 @@ public sealed class StrategyPipeline : IStrategy
             return new StrategyResult
             {
                 StrategyName = pipeline.Name,
-                Fingerprint = pipeline.Fingerprint,
+                Fingerprint = fingerprint,
                 Outcome = outcome,
                 Answer = answer,
                 Request = Request,

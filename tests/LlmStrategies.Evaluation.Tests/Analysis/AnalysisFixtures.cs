@@ -27,7 +27,7 @@ internal static class AnalysisFixtures
         var metrics = new List<MetricValue> { new() { Name = Metric, Value = score, IsBinary = binary } };
         if (relevant.Count > 0)
         {
-            metrics.Add(new MetricValue { Name = RetrievalEvaluator.ReciprocalRankMetricName, Value = RetrievalMetrics.ReciprocalRank(sources, relevant) });
+            metrics.Add(new MetricValue { Name = new RetrievalEvaluator(k: 5).ReciprocalRankMetricName, Value = RetrievalMetrics.ReciprocalRank(sources, relevant, k: 5) });
         }
 
         return new RunRecord

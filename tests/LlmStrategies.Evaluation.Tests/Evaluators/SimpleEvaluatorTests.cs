@@ -22,6 +22,19 @@ public class ExactMatchEvaluatorTests
     }
 
     [Test]
+    public async Task CitationMarkers_AreStrippedBeforeComparing_UnlessTurnedOff()
+    {
+        var stripped = await Evaluate.Response(new ExactMatchEvaluator(), "Paris [2]", new ExpectedOutputsContext(["Paris"]));
+        var kept = await Evaluate.Response(new ExactMatchEvaluator(stripCitationMarkers: false), "Paris [2]", new ExpectedOutputsContext(["Paris"]));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stripped.Get<BooleanMetric>(ExactMatchEvaluator.MetricName).Value, Is.True);
+            Assert.That(kept.Get<BooleanMetric>(ExactMatchEvaluator.MetricName).Value, Is.False);
+        });
+    }
+
+    [Test]
     public async Task CaseSensitive_WhenAsked()
     {
         var result = await Evaluate.Response(new ExactMatchEvaluator(ignoreCase: false), "paris", new ExpectedOutputsContext(["Paris"]));
@@ -150,7 +163,7 @@ public class RetrievalEvaluatorTests
         Assert.Multiple(() =>
         {
             Assert.That(result.Get<NumericMetric>("Recall@3").Value, Is.EqualTo(0.5));
-            Assert.That(result.Get<NumericMetric>("MRR").Value, Is.EqualTo(0.5));
+            Assert.That(result.Get<NumericMetric>("MRR@3").Value, Is.EqualTo(0.5));
             Assert.That(result.Get<NumericMetric>("nDCG@3").Value, Is.EqualTo((2 / Math.Log2(3)) / (2 + (1 / Math.Log2(3)))).Within(1e-12));
         });
     }
@@ -159,7 +172,24 @@ public class RetrievalEvaluatorTests
     public async Task WithoutJudgments_ReportsAnError()
     {
         var result = await Evaluate.Response(new RetrievalEvaluator(), "answer", new RetrievedSourcesContext(["d1"]));
-        Assert.That(result.Get<NumericMetric>("MRR").Diagnostics!.Single().Severity, Is.EqualTo(EvaluationDiagnosticSeverity.Error));
+        Assert.That(result.Get<NumericMetric>("MRR@5").Diagnostics!.Single().Severity, Is.EqualTo(EvaluationDiagnosticSeverity.Error));
+    }
+
+    [Test]
+    public async Task ReciprocalRank_IsCutAtK_AndNamedForIt()
+    {
+        // The relevant document is 4th: RR@3 = 0 (the metric says @3), RR@5 = 1/4.
+        var sources = new RetrievedSourcesContext(["d1", "d2", "d3", "d4"]);
+        var judgments = new RelevanceJudgmentsContext(new Dictionary<string, double> { ["d4"] = 1 });
+        var at3 = await Evaluate.Response(new RetrievalEvaluator(k: 3), "answer", sources, judgments);
+        var at5 = await Evaluate.Response(new RetrievalEvaluator(k: 5), "answer", sources, judgments);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(new RetrievalEvaluator(k: 3).ReciprocalRankMetricName, Is.EqualTo("MRR@3"));
+            Assert.That(at3.Get<NumericMetric>("MRR@3").Value, Is.EqualTo(0));
+            Assert.That(at5.Get<NumericMetric>("MRR@5").Value, Is.EqualTo(0.25));
+        });
     }
 }
 

@@ -70,4 +70,21 @@ public class SquadEvaluatorTests
             Assert.That(f1.Diagnostics!.Single().Severity, Is.EqualTo(EvaluationDiagnosticSeverity.Error));
         });
     }
+
+    [Test]
+    public async Task CitationMarkers_CostNoF1_ByDefault()
+    {
+        // "Denver Broncos [1]" against "Denver Broncos": the marker "1" is a token of its own, F1 = 2·(2/3·1)/(2/3+1) = 0.8.
+        var context = new ExpectedOutputsContext(["Denver Broncos"]);
+        var stripped = await Evaluate.Response(new SquadEvaluator(), "Denver Broncos [1]", context);
+        var kept = await Evaluate.Response(new SquadEvaluator(stripCitationMarkers: false), "Denver Broncos [1]", context);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(stripped.Get<NumericMetric>(SquadEvaluator.F1MetricName).Value, Is.EqualTo(1.0));
+            Assert.That(stripped.Get<NumericMetric>(SquadEvaluator.ExactMatchMetricName).Value, Is.EqualTo(1.0));
+            Assert.That(kept.Get<NumericMetric>(SquadEvaluator.F1MetricName).Value, Is.EqualTo(0.8).Within(1e-12));
+            Assert.That(SquadEvaluator.F1("Denver Broncos [1, 3]", ["Denver Broncos"]), Is.LessThan(1), "the static scores stay raw");
+        });
+    }
 }

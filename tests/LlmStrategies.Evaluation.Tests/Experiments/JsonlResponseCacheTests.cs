@@ -10,11 +10,11 @@ public class JsonlResponseCacheTests
     {
         using var temp = new TempDirectory();
         var path = temp.File("cache.jsonl");
-        var key = ResponseCacheKey.For(StrategyFingerprint.Compute("s"), "m", "input", 0);
+        var key = ResponseCacheKey.For(StrategyFingerprint.Compute("s"), "m", "q1", "input", 0);
         using (var cache = new JsonlResponseCache(path))
         {
             await cache.SetAsync(key, new RecordedResponse { Answer = "a", SourceIds = ["d1"], InputTokens = 3, LatencyMs = 1.5 });
-            await cache.SetAsync(ResponseCacheKey.For(StrategyFingerprint.Compute("s"), "m", "input", 1), new RecordedResponse { Answer = "b" });
+            await cache.SetAsync(ResponseCacheKey.For(StrategyFingerprint.Compute("s"), "m", "q1", "input", 1), new RecordedResponse { Answer = "b" });
         }
 
         File.AppendAllText(path, "{\"key\": \"abc\", \"resp");
@@ -35,14 +35,15 @@ public class JsonlResponseCacheTests
     public void Keys_DependOnFingerprintModelInputAndRepeat()
     {
         var fingerprint = StrategyFingerprint.Compute("s");
-        var key = ResponseCacheKey.For(fingerprint, "m", "q", 0);
+        var key = ResponseCacheKey.For(fingerprint, "m", "id", "q", 0);
         Assert.Multiple(() =>
         {
-            Assert.That(ResponseCacheKey.For(fingerprint, "m", "q", 0), Is.EqualTo(key));
-            Assert.That(ResponseCacheKey.For(StrategyFingerprint.Compute("t"), "m", "q", 0), Is.Not.EqualTo(key));
-            Assert.That(ResponseCacheKey.For(fingerprint, "n", "q", 0), Is.Not.EqualTo(key));
-            Assert.That(ResponseCacheKey.For(fingerprint, "m", "r", 0), Is.Not.EqualTo(key));
-            Assert.That(ResponseCacheKey.For(fingerprint, "m", "q", 1), Is.Not.EqualTo(key));
+            Assert.That(ResponseCacheKey.For(fingerprint, "m", "id", "q", 0), Is.EqualTo(key));
+            Assert.That(ResponseCacheKey.For(StrategyFingerprint.Compute("t"), "m", "id", "q", 0), Is.Not.EqualTo(key));
+            Assert.That(ResponseCacheKey.For(fingerprint, "n", "id", "q", 0), Is.Not.EqualTo(key));
+            Assert.That(ResponseCacheKey.For(fingerprint, "m", "id", "r", 0), Is.Not.EqualTo(key));
+            Assert.That(ResponseCacheKey.For(fingerprint, "m", "other-id", "q", 0), Is.Not.EqualTo(key), "the item id, not only the text");
+            Assert.That(ResponseCacheKey.For(fingerprint, "m", "id", "q", 1), Is.Not.EqualTo(key));
         });
     }
 

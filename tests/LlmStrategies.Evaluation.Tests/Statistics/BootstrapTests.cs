@@ -99,4 +99,42 @@ public class BootstrapTests
 
     private static double Normal(Random random) =>
         Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
+    [Test]
+    public void ClusterBootstrap_WithOneItemPerGroup_IsTheItemBootstrap()
+    {
+        var values = Enumerable.Range(0, 200).Select(i => (i * 7919 % 101) / 100.0).ToArray();
+        var groups = values.Select((_, i) => $"g{i}").ToArray();
+
+        var items = Bootstrap.Mean(values, seed: 7, resamples: 2_000);
+        var clusters = Bootstrap.Mean(values, groups, seed: 7, resamples: 2_000);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(clusters.Estimate, Is.EqualTo(items.Estimate).Within(1e-12));
+            Assert.That(clusters.Lower, Is.EqualTo(items.Lower).Within(1e-12));
+            Assert.That(clusters.Upper, Is.EqualTo(items.Upper).Within(1e-12));
+        });
+    }
+
+    [Test]
+    public void ClusterBootstrap_IsWider_WhenItemsOfAGroupAreCorrelated()
+    {
+        // 40 groups of 10 identical scores: really 40 observations, not 400.
+        var values = Enumerable.Range(0, 400).Select(i => (i / 10) % 2 == 0 ? 1.0 : 0.0).ToArray();
+        var groups = values.Select((_, i) => $"g{i / 10}").ToArray();
+
+        var items = Bootstrap.Mean(values, seed: 3, resamples: 4_000);
+        var clusters = Bootstrap.Mean(values, groups, seed: 3, resamples: 4_000);
+
+        // Standard errors: items sqrt(.25/400) = 0.025, clusters sqrt(.25/40) = 0.079: the interval is about 3.2 times wider.
+        var ratio = (clusters.Upper - clusters.Lower) / (items.Upper - items.Lower);
+        Assert.That(ratio, Is.InRange(2.6, 3.8));
+    }
+
+    [Test]
+    public void ClusterBootstrap_RejectsMismatchedGroups()
+    {
+        Assert.That(() => Bootstrap.Mean([1.0, 2.0], ["a"], seed: 1), Throws.ArgumentException.With.Message.Contains("2 values but 1 groups"));
+    }
 }

@@ -102,7 +102,59 @@ public class PairedTestsTests
     public void CohensDz_IsTheMeanDifferenceOverItsStandardDeviation()
     {
         // d = 0.5, 0.25, -0.25, 1.0, 0.0: mean 0.3, sample sd 0.480885 → 0.623850 (Python statistics.stdev).
-        Assert.That(PairedTests.CohensDz([1.0, 0.5, 0.0, 1.0, 0.5], [0.5, 0.25, 0.25, 0.0, 0.5]), Is.EqualTo(0.6238502938920436).Within(1e-12));
+        Assert.That(PairedTests.CohensDz([1.0, 0.5, 0.0, 1.0, 0.5], [0.5, 0.25, 0.25, 0.0, 0.5], out _), Is.EqualTo(0.6238502938920436).Within(1e-12));
+    }
+
+    [Test]
+    public void CohensDz_IsUndefined_NeverInfinity_WhenTheDifferencesHaveNoSpread()
+    {
+        var same = PairedTests.CohensDz([1.0, 0.0, 1.0], [1.0, 0.0, 1.0], out var sameWhy);
+        var constant = PairedTests.CohensDz([1.0, 1.0, 1.0], [0.0, 0.0, 0.0], out var constantWhy);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(same, Is.Null);
+            Assert.That(sameWhy, Does.Contain("scored every item the same"));
+            Assert.That(constant, Is.Null, "a constant non-zero difference used to give +Infinity");
+            Assert.That(constantWhy, Does.Contain("no spread"));
+        });
+    }
+
+    [Test]
+    public void Holm_MatchesStatsmodels()
+    {
+        // statsmodels.stats.multitest.multipletests([0.01, 0.04, 0.03, 0.005], method='holm')[1]
+        // = [0.03, 0.06, 0.06, 0.02]
+        Assert.That(PairedTests.Holm([0.01, 0.04, 0.03, 0.005]), Is.EqualTo(new[] { 0.03, 0.06, 0.06, 0.02 }).Within(1e-12));
+    }
+
+    [Test]
+    public void Holm_IsMonotoneAndCappedAtOne()
+    {
+        var adjusted = PairedTests.Holm([0.5, 0.6, 0.001]);
+
+        Assert.That(adjusted, Is.EqualTo(new[] { 1.0, 1.0, 0.003 }).Within(1e-12));
+    }
+
+    [Test]
+    public void ClusterPermutation_FlipsWholeGroups_ExactlyForFewGroups()
+    {
+        // Differences by group: g1 = 1 + 1 = 2, g2 = 1, g3 = -0.5 (observed |sum| 2.5). Of the 8 sign patterns of
+        // (2, 1, -0.5), those with |sum| >= 2.5 are (±2, ±1 with the same sign, either sign of 0.5): 4, so p = 4/8.
+        // As 4 independent items (1, 1, 1, -0.5) the exact p would be 4/16: half as large, overconfident.
+        var a = new[] { 1.0, 1.0, 1.0, 0.0 };
+        var b = new[] { 0.0, 0.0, 0.0, 0.5 };
+        string[] groups = ["g1", "g1", "g2", "g3"];
+
+        var test = PairedTests.ClusterPermutation(a, b, groups, seed: 1);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(test.PValue, Is.EqualTo(4.0 / 8));
+            Assert.That(PairedTests.Permutation(a, b, seed: 1).PValue, Is.EqualTo(4.0 / 16), "treating the items as independent is overconfident here");
+            Assert.That(test.Statistic, Is.EqualTo(2.5 / 4), "the statistic stays the mean difference per item");
+            Assert.That(test.Method, Does.StartWith("cluster permutation"));
+        });
     }
 
     [TestCase(1.0, 0.15729920705028513)]

@@ -83,6 +83,14 @@ public class StrategyPipelineBuilderTests
             ["repairs"] = Make(b => b.Options.MaxRepairAttempts = 1),
             ["validator"] = Make(b => b.AddOutputValidator(new LlmStrategies.Validation.CitationOutputValidator())),
             ["few-shot"] = Make(b => b.UseFewShot(new LlmStrategies.FewShot.FixedFewShotSelector([Example("e", "i", "o")]))),
+            ["instructions"] = Make(b => b.Options.ChatOptions = new ChatOptions { Instructions = "Answer in French." }),
+            ["conversation id"] = Make(b => b.Options.ChatOptions = new ChatOptions { ConversationId = "thread-1" }),
+            ["reasoning"] = Make(b => b.Options.ChatOptions = new ChatOptions { Reasoning = new ReasoningOptions { Effort = ReasoningEffort.High } }),
+            ["tool mode"] = Make(b => b.Options.ChatOptions = new ChatOptions { ToolMode = ChatToolMode.RequireSpecific("lookup") }),
+            ["tools"] = Make(b => b.Options.ChatOptions = new ChatOptions { Tools = [AIFunctionFactory.Create((string city) => city, "lookup", "Looks a city up.")] }),
+            ["additional properties"] = Make(b => b.Options.ChatOptions = new ChatOptions { AdditionalProperties = new() { ["service_tier"] = "flex" } }),
+            ["stop sequences"] = Make(b => b.Options.ChatOptions = new ChatOptions { StopSequences = ["\n\n"] }),
+            ["multiple tool calls"] = Make(b => b.Options.ChatOptions = new ChatOptions { AllowMultipleToolCalls = false }),
         };
 
         Assert.Multiple(() =>
@@ -119,6 +127,39 @@ public class StrategyPipelineBuilderTests
             Assert.That(builder.Options.MaxRepairAttempts, Is.EqualTo(4));
             Assert.That(builder.Options.SystemPrompt, Is.EqualTo("S"));
             Assert.That(builder.Options.ChatOptions, Is.Not.SameAs(defaults.ChatOptions));
+        });
+    }
+
+    [Test]
+    public void Fingerprint_DiffersForEveryValueOfAnOption_NotOnlyForItsPresence()
+    {
+        static StrategyFingerprint With(ChatOptions options) =>
+            new StrategyPipelineBuilder("p", TestChatClient.Answering("x")).Configure(o => o.ChatOptions = options).Build().Fingerprint;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(With(new ChatOptions { Instructions = "Answer in English." }), Is.Not.EqualTo(With(new ChatOptions { Instructions = "Answer in French." })));
+            Assert.That(With(new ChatOptions { AdditionalProperties = new() { ["tier"] = "flex", ["n"] = 2 } }), Is.EqualTo(With(new ChatOptions { AdditionalProperties = new() { ["n"] = 2, ["tier"] = "flex" } })), "canonical: key order does not matter");
+            Assert.That(With(new ChatOptions { AdditionalProperties = new() { ["n"] = 2 } }), Is.Not.EqualTo(With(new ChatOptions { AdditionalProperties = new() { ["n"] = 3 } })));
+            Assert.That(
+                With(new ChatOptions { Tools = [AIFunctionFactory.Create((string city) => city, "lookup", "Looks a city up.")] }),
+                Is.Not.EqualTo(With(new ChatOptions { Tools = [AIFunctionFactory.Create((string city, int days) => city, "lookup", "Looks a city up.")] })),
+                "the tool's parameter schema");
+        });
+    }
+
+    [Test]
+    public void OptionsThatCannotBeFingerprinted_AreRefusedWithTheFix_NotIgnored()
+    {
+        var unserialisable = new StrategyPipelineBuilder("p", TestChatClient.Answering("x"))
+            .Configure(o => o.ChatOptions = new ChatOptions { AdditionalProperties = new() { ["callback"] = new Action(() => { }) } });
+        var raw = new StrategyPipelineBuilder("p", TestChatClient.Answering("x"))
+            .Configure(o => o.ChatOptions = new ChatOptions { RawRepresentationFactory = _ => null });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => unserialisable.Build(), Throws.InvalidOperationException.With.Message.Contains("'callback'").And.Message.Contains("JSON-serialisable"));
+            Assert.That(() => raw.Build(), Throws.InvalidOperationException.With.Message.Contains("RawRepresentationFactory").And.Message.Contains("strategy 'p'"));
         });
     }
 }

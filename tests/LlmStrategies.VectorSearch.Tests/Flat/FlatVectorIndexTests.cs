@@ -29,6 +29,8 @@ public sealed class FlatVectorIndexTests
 
     [TestCase(1)]
     [TestCase(2)]
+    [TestCase(3)]
+    [TestCase(8)]
     public void Batch_search_with_many_queries_and_rows_matches_single_search(int parallelism)
     {
         const int d = 48;
@@ -45,6 +47,50 @@ public sealed class FlatVectorIndexTests
         {
             var single = index.Search(TestData.Row(queries, d, q), k);
             Assert.That(results.AsSpan(q * k, counts[q]).ToArray().Select(r => r.Key), Is.EqualTo(single.Select(r => r.Key)), $"query {q}");
+        }
+    }
+
+    /// <summary>
+    /// A parallel batch is split by rows (private heaps per worker, merged) unless the heaps would be too large, then by
+    /// queries; both must equal single searches, including ties across the workers' row ranges, removed rows and filters.
+    /// </summary>
+    [TestCase(VectorMetric.DotProduct, 10, 4)]
+    [TestCase(VectorMetric.Euclidean, 10, 3)]
+    [TestCase(VectorMetric.DotProduct, 1200, 4)]
+    public void Parallel_batch_split_by_rows_or_by_queries_equals_single_searches(VectorMetric metric, int k, int parallelism)
+    {
+        const int d = 40;
+        const int n = 6000;
+        const int nq = 900;
+        var data = TestData.Random(3, n, d);
+        for (var i = 3000; i < n; i += 7)
+        {
+            TestData.Row(data, d, i - 3000).CopyTo(data.AsSpan(i * d, d)); // exact duplicates in another row range: ties
+        }
+
+        using var index = new FlatVectorIndex<int>(d, metric);
+        TestData.AddAll(index, data, d, i => new Dictionary<string, string> { ["even"] = (i % 2 == 0).ToString() });
+        index.RemoveRange(Enumerable.Range(0, n).Where(i => i % 11 == 5));
+        var queries = TestData.Random(4, nq, d);
+        var filter = VectorFilter.Equal("even", "True");
+        foreach (var f in new[] { null, filter })
+        {
+            // The same kernels run either way, so the split must not change a single bit of the results.
+            var sequential = new VectorSearchResult<int>[nq * k];
+            var sequentialCounts = new int[nq];
+            index.SearchBatch(queries, k, sequential, sequentialCounts, f, 1);
+            var results = new VectorSearchResult<int>[nq * k];
+            var counts = new int[nq];
+            index.SearchBatch(queries, k, results, counts, f, parallelism);
+            Assert.That(counts, Is.EqualTo(sequentialCounts));
+            Assert.That(results, Is.EqualTo(sequential), $"filter {f is not null}");
+
+            // Against single searches (another kernel, so scores agree to rounding and near-ties may swap): the same score list.
+            for (var q = 0; q < nq; q += 13)
+            {
+                var single = index.Search(TestData.Row(queries, d, q), k, f);
+                Assert.That(results.AsSpan(q * k, counts[q]).ToArray().Select(r => r.Score), Is.EqualTo(single.Select(r => r.Score)).Within(1e-4f), $"query {q}, filter {f is not null}");
+            }
         }
     }
 

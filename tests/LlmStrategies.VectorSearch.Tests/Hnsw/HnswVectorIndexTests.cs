@@ -26,6 +26,51 @@ public sealed class HnswVectorIndexTests
     }
 
     [Test]
+    public void A_key_upserted_many_times_with_the_same_vector_stays_findable()
+    {
+        // Each upsert leaves a removed copy of the vector in the graph (it keeps routing). Removed copies used to win the
+        // neighbour slots of the new copy's neighbours (equal scores, older ids first), so the live copy lost every
+        // incoming link and searches stopped finding it.
+        var data = TestData.Clustered(21, 2000, D, 20);
+        var vector = TestData.Random(22, 1, D, 3f);
+        using var index = new HnswVectorIndex<int>(D, VectorMetric.Cosine, new HnswOptions { M = 8, EfConstruction = 64, EfSearch = 64 });
+        TestData.AddAll(index, data, D);
+        index.Add(-1, vector);
+        var lost = new List<int>();
+        for (var i = 0; i < 200; i++)
+        {
+            index.Upsert(-1, vector);
+            if (index.Search(vector, 1) is not [{ Key: -1 }])
+            {
+                lost.Add(i);
+            }
+        }
+
+        Assert.That(lost, Is.Empty, $"the key was not found after upserts {string.Join(", ", lost.Take(10))}");
+        Assert.That(index.Count, Is.EqualTo(2001));
+    }
+
+    [Test]
+    public void Searches_at_a_high_ef_allocate_nothing_after_one_warm_query()
+    {
+        // Queries far from the data explore more of the graph than a query inside a cluster; the candidate heap used to
+        // grow (allocate) on the first query that needed more room than the warm-up one.
+        var data = TestData.Clustered(5, 3000, D, 30);
+        using var index = new HnswVectorIndex<int>(D, VectorMetric.Cosine, new HnswOptions { M = 8, EfConstruction = 64, EfSearch = 400 });
+        TestData.AddAll(index, data, D);
+        var destination = new VectorSearchResult<int>[10];
+        index.SearchInto(TestData.Row(data, D, 0), destination);
+        var queries = TestData.Random(6, 300, D);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var q = 0; q < 300; q++)
+        {
+            index.SearchInto(TestData.Row(queries, D, q), destination);
+        }
+
+        Assert.That(GC.GetAllocatedBytesForCurrentThread() - before, Is.Zero);
+    }
+
+    [Test]
     public void Layers_follow_the_geometric_distribution()
     {
         using var index = new HnswVectorIndex<int>(4, options: new HnswOptions { M = 16 });

@@ -1,3 +1,7 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using LlmStrategies.VectorSearch.Persistence;
+
 namespace LlmStrategies.VectorSearch.Tests.Persistence;
 
 public sealed class VectorIndexFileTests
@@ -187,6 +191,137 @@ public sealed class VectorIndexFileTests
         var error = Assert.Throws<VectorIndexFormatException>(() => VectorIndexFile.Load<int>(path));
         Assert.That(error!.Message, Does.Contain("checksum"));
         Assert.That(error.FilePath, Is.EqualTo(path));
+    }
+
+    [Test]
+    public void A_graph_with_nodes_but_no_entry_point_is_rejected_naming_the_file()
+    {
+        // A file written by foreign software (or edited) with the entry point set to -1 and valid checksums: it used to
+        // load, and then every search returned nothing.
+        var path = SaveSample("hnsw");
+        RewriteWithValidChecksums(path, bytes => BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(HnswEntryOffset), -1));
+        var error = Assert.Throws<VectorIndexFormatException>(() => VectorIndexFile.Load<int>(path).Dispose());
+        Assert.That(error!.Message, Does.Contain(path).And.Contain("entry point").And.Contain("rebuild"));
+        Assert.That(error.FilePath, Is.EqualTo(path));
+    }
+
+    [Test]
+    public void An_entry_point_below_the_top_layer_is_rejected()
+    {
+        var path = SaveSample("hnsw");
+        RewriteWithValidChecksums(path, bytes => BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(HnswEntryOffset + 4), 7));
+        var error = Assert.Throws<VectorIndexFormatException>(() => VectorIndexFile.Load<int>(path).Dispose());
+        Assert.That(error!.Message, Does.Contain(path).And.Contain("top layer"));
+    }
+
+    [Test]
+    public void A_dimension_beyond_the_limit_is_rejected_naming_the_limit()
+    {
+        var path = SaveSample("flat");
+        RewriteWithValidChecksums(path, bytes => BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(12), int.MaxValue));
+        var error = Assert.Throws<VectorIndexFormatException>(() => VectorIndexFile.Load<int>(path).Dispose());
+        Assert.That(error!.Message, Does.Contain(path).And.Contain("2147483647").And.Contain("1,048,576"));
+        Assert.That(error.InnerException, Is.Not.InstanceOf<OverflowException>());
+    }
+
+    [Test]
+    public void Disposing_a_memory_mapped_index_while_searches_run_never_unmaps_memory_they_read()
+    {
+        // Searches in flight keep the mapping alive; searches that start after Dispose fail with ObjectDisposedException.
+        // Before readers were tracked, Dispose unmapped the rows under a running scan and the process died with SIGSEGV.
+        const int d = 64;
+        var path = Path.Combine(_folder, "large.lsv");
+        using (var source = new FlatVectorIndex<int>(d, VectorMetric.DotProduct, initialCapacity: 40_000))
+        {
+            TestData.AddAll(source, TestData.Random(3, 40_000, d), d);
+            VectorIndexFile.Save(source, path);
+        }
+
+        var query = TestData.Random(4, 1, d);
+        for (var round = 0; round < 10; round++)
+        {
+            var index = VectorIndexFile.Load<int>(path, new VectorIndexLoadOptions { MemoryMap = true });
+            var started = new CountdownEvent(2);
+            var completed = 0;
+            var unexpected = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+            var readers = Enumerable.Range(0, 2).Select(r => Task.Factory.StartNew(() =>
+            {
+                var results = new VectorSearchResult<int>[10];
+                var counts = new int[4];
+                var batch = new VectorSearchResult<int>[40];
+                var queries = TestData.Random(10 + r, 4, d);
+                started.Signal();
+                try
+                {
+                    while (true)
+                    {
+                        Assert.That(index.SearchInto(query, results), Is.EqualTo(10));
+                        index.SearchBatch(queries, 10, batch, counts, maxDegreeOfParallelism: 2);
+                        Interlocked.Increment(ref completed);
+                    }
+                }
+                catch (ObjectDisposedException)
+                {
+                    // expected once Dispose has run
+                }
+                catch (Exception ex)
+                {
+                    unexpected.Enqueue(ex);
+                }
+            }, TaskCreationOptions.LongRunning)).ToArray();
+
+            started.Wait();
+            SpinWait.SpinUntil(() => Volatile.Read(ref completed) > 0, TimeSpan.FromSeconds(30));
+            index.Dispose();
+            Assert.That(Task.WaitAll(readers, TimeSpan.FromSeconds(60)), Is.True);
+            Assert.That(unexpected, Is.Empty, string.Join("\n", unexpected));
+        }
+    }
+
+    [Test]
+    public void An_undisposed_memory_mapped_index_releases_its_mapping_once_collected()
+    {
+        Assume.That(File.Exists("/proc/self/maps"), "needs /proc/self/maps (Linux) to see which files are mapped");
+        var path = SaveSample("flat");
+        LoadMappedAndForget(path);
+        Assert.That(IsMapped(path), Is.False, "an index that is never disposed must not keep its file mapped after collection");
+
+        var index = VectorIndexFile.Load<int>(path, new VectorIndexLoadOptions { MemoryMap = true });
+        Assert.That(IsMapped(path), Is.True, "the check above can only pass because the mapping went away");
+        index.Dispose();
+        Assert.That(IsMapped(path), Is.False);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LoadMappedAndForget(string path)
+    {
+        var index = VectorIndexFile.Load<int>(path, new VectorIndexLoadOptions { MemoryMap = true });
+        Assert.That(IsMapped(path), Is.True);
+        Assert.That(index.Search(TestData.Random(1, 1, D), 3, null), Has.Length.EqualTo(3));
+    }
+
+    private static bool IsMapped(string path)
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        return File.ReadAllText("/proc/self/maps").Contains(path, StringComparison.Ordinal);
+    }
+
+    /// <summary>Offset of the HNSW entry point in a file whose keys use the "int32" codec: header, codec name, M, efC, efSearch, seed.</summary>
+    private const int HnswEntryOffset = 64 + 1 + 5 + 4 + 4 + 4 + 8;
+
+    /// <summary>Applies <paramref name="edit"/> to the file bytes and recomputes both checksums, as a foreign writer would.</summary>
+    private static void RewriteWithValidChecksums(string path, Action<byte[]> edit)
+    {
+        var bytes = File.ReadAllBytes(path);
+        edit(bytes);
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(40), Crc32C.Compute(bytes.AsSpan(64)));
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(60), Crc32C.Compute(bytes.AsSpan(0, 60)));
+        File.WriteAllBytes(path, bytes);
     }
 
     private string SaveSample(string kind)

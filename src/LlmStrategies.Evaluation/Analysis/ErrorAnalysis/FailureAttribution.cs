@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace LlmStrategies.Evaluation.Analysis;
 
 /// <summary>
@@ -23,13 +25,28 @@ internal static class FailureAttribution
             return sources[strategy].Any(s => s is { Count: > 0 });
         }
 
-        return outcomes.Scores(strategy, RetrievalEvaluator.ReciprocalRankMetricName).Any(v => v > 0);
+        return ReciprocalRankMetric(outcomes) is { } metric && outcomes.Scores(strategy, metric).Any(v => v > 0);
     }
+
+    /// <summary>
+    /// The reciprocal-rank metric of the outcomes ("MRR@k" as <see cref="RetrievalEvaluator"/> names it; "MRR" in reports
+    /// written before the cut-off was part of the name). With several cut-offs the largest k is used: it is the closest
+    /// to "a relevant document was anywhere in the context".
+    /// </summary>
+    public static string? ReciprocalRankMetric(RunOutcomes outcomes) => outcomes.Metrics
+        .Select(name => (Name: name, K: name == "MRR" ? int.MaxValue
+            : name.StartsWith("MRR@", StringComparison.Ordinal) && int.TryParse(name.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out var k) ? k
+            : -1))
+        .Where(m => m.K >= 0)
+        .OrderByDescending(m => m.K)
+        .Select(m => m.Name)
+        .FirstOrDefault();
 
     public static FailureAttributionSummary Attribute(RunOutcomes outcomes, ProfileEvidence evidence, int[] datasetIndex, string strategy, string metric, DataWorkOptions options)
     {
         var scores = outcomes.Scores(strategy, metric);
-        var reciprocalRanks = outcomes.Scores(strategy, RetrievalEvaluator.ReciprocalRankMetricName);
+        var reciprocalRankMetric = ReciprocalRankMetric(outcomes);
+        var reciprocalRanks = reciprocalRankMetric is null ? new double?[outcomes.ItemIds.Count] : outcomes.Scores(strategy, reciprocalRankMetric);
         var sources = outcomes.Sources?[strategy];
         var items = new ItemAttribution[outcomes.ItemIds.Count];
         for (var i = 0; i < items.Length; i++)
@@ -66,7 +83,7 @@ internal static class FailureAttribution
         return new FailureAttributionSummary
         {
             Strategy = strategy,
-            Source = sources is null ? $"per-item {RetrievalEvaluator.ReciprocalRankMetricName} > 0 (report scores; the retrieved ids were not recorded)" : "retrieved source ids of the run records",
+            Source = sources is null ? $"per-item {reciprocalRankMetric ?? "MRR@k (not in the report)"} > 0 (report scores; the retrieved ids were not recorded)" : "retrieved source ids of the run records",
             Count = items.Length,
             CorrectWithGold = items.Count(a => a.Cause == CorrectWithGold),
             CorrectWithoutGold = items.Count(a => a.Cause == CorrectWithoutGold),

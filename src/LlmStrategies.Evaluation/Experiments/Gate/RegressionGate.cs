@@ -62,10 +62,18 @@ public static class RegressionGate
     /// <param name="candidate">The candidate report.</param>
     /// <param name="options">Metrics, tolerance and significance; default <see cref="RegressionGateOptions"/>.</param>
     /// <returns>The verdict.</returns>
+    /// <exception cref="ArgumentException">The baseline and the candidate are the same run (same run id).</exception>
     public static GateResult Evaluate(ExperimentReport baseline, ExperimentReport candidate, RegressionGateOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(baseline);
         ArgumentNullException.ThrowIfNull(candidate);
+        if (ReferenceEquals(baseline, candidate) || (baseline.RunId.Length > 0 && baseline.RunId == candidate.RunId))
+        {
+            throw new ArgumentException(
+                $"The baseline and the candidate are the same run (run id '{candidate.RunId}'), so the gate would pass whatever the run scored. Compare with a report of an earlier run: read the baseline before this run writes its report, or keep baselines in a separate file.",
+                nameof(candidate));
+        }
+
         options ??= new RegressionGateOptions();
         var metrics = options.Metrics.Count > 0 ? options.Metrics.ToArray() : [baseline.Settings.PrimaryMetric];
         var findings = new List<GateFinding>();

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LlmStrategies.Evaluation;
-using LlmStrategies.Evaluation.Statistics;
 using LlmStrategies.IO;
 
 namespace LlmStrategies.Experiments;
@@ -20,8 +19,8 @@ public sealed class ExperimentReport
     /// <summary>The schema name.</summary>
     public const string SchemaName = "llmstrategies.experiment-report";
 
-    /// <summary>The schema version this library writes and reads.</summary>
-    public const int SchemaVersion = 1;
+    /// <summary>The schema version this library writes; it reads this one and version 1 (whose new fields stay empty).</summary>
+    public const int SchemaVersion = 2;
 
     /// <summary>Gets the schema name.</summary>
     [JsonPropertyName("schema")]
@@ -34,6 +33,10 @@ public sealed class ExperimentReport
     /// <summary>Gets the experiment's name.</summary>
     [JsonPropertyName("name")]
     public required string Name { get; init; }
+
+    /// <summary>Gets the identity of the run this report is about (see <see cref="ExperimentRun.RunId"/>); empty in version 1 reports.</summary>
+    [JsonPropertyName("runId")]
+    public string RunId { get => field ?? string.Empty; init; } = string.Empty;
 
     /// <summary>Gets when the run finished.</summary>
     [JsonPropertyName("completedAt")]
@@ -67,9 +70,17 @@ public sealed class ExperimentReport
     [JsonPropertyName("comparisons")]
     public IReadOnlyList<StrategyComparison> Comparisons { get; init; } = [];
 
-    /// <summary>Gets the recommendation, or <see langword="null"/> when no strategy has a value on the primary metric.</summary>
+    /// <summary>Gets the recommendation, or <see langword="null"/> when the run gives no basis for one (see <see cref="NoRecommendation"/>).</summary>
     [JsonPropertyName("recommendation")]
     public Recommendation? Recommendation { get; init; }
+
+    /// <summary>Gets why there is no recommendation (every strategy incomplete, or every score within noise of 0), or <see langword="null"/>.</summary>
+    [JsonPropertyName("noRecommendation")]
+    public string? NoRecommendation { get; init; }
+
+    /// <summary>Gets decisions made from this report (for example the fine-tuning go/no-go), shown at the top.</summary>
+    [JsonPropertyName("decisions")]
+    public IReadOnlyList<ReportDecision> Decisions { get => field ?? []; init; } = [];
 
     /// <summary>Gets every strategy and evaluation error.</summary>
     [JsonPropertyName("errors")]
@@ -109,39 +120,49 @@ public sealed class ExperimentReport
         primary ??= string.Empty;
 
         var binary = run.Records.SelectMany(r => r.Metrics).GroupBy(m => m.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.All(m => m.IsBinary), StringComparer.Ordinal);
-        var strategies = run.Strategies.Select(s => Summarise(run, s, metricNames, binary, options)).ToArray();
-        var comparisons = new List<StrategyComparison>();
-        foreach (var metric in metricNames)
-        {
-            comparisons.AddRange(Compare(run, metric, binary[metric] && run.Repeats == 1, options));
-        }
-
+        var statistics = new ReportStatistics(run, options);
+        var strategies = run.Strategies.Select(s => statistics.Summarise(s, metricNames, binary)).ToArray();
+        var complete = strategies.Where(s => s.Incomplete is null).Select(s => s.Strategy.Name).ToHashSet(StringComparer.Ordinal);
+        var comparisons = metricNames.SelectMany(metric => statistics.Compare(metric, binary[metric], complete)).ToArray();
         var notes = new List<string>(run.Notes);
         if (run.Estimate is { } estimate)
         {
-            notes.Add($"Pre-flight estimate: {estimate}.");
+            var reused = run.Records.Count(r => r.FromCache);
+            notes.Add(reused == run.Records.Count && reused > 0
+                ? $"Every run was answered from the response cache (no model calls); the pre-flight estimate counted them as free: {estimate}."
+                : $"Pre-flight estimate: {estimate}.");
         }
 
+        var lowerBetter = options.LowerIsBetter.Contains(primary);
+        var (recommendation, noBasis) = Recommender.Recommend(strategies, comparisons, primary, options.Alpha, lowerBetter);
         return new ExperimentReport
         {
             Name = run.Name,
+            RunId = run.RunId,
             CompletedAt = run.CompletedAt,
-            Dataset = new DatasetSummary { Name = run.DatasetName, Fingerprint = run.DatasetFingerprint, Items = run.ItemIds.Count },
+            Dataset = new DatasetSummary { Name = run.DatasetName, Fingerprint = run.DatasetFingerprint, Items = run.ItemIds.Count, Scope = run.Scope.Length > 0 ? run.Scope : null },
             Repeats = run.Repeats,
             Settings = new ReportSettings
             {
                 PrimaryMetric = primary,
+                PrimaryMetricReason = options.PrimaryMetricReason ?? (options.PrimaryMetric is null
+                    ? $"the run's first quality metric (no primary metric was chosen; set ReportOptions.PrimaryMetric and PrimaryMetricReason)"
+                    : "chosen by the caller (ReportOptions.PrimaryMetric) without a stated reason"),
                 ConfidenceLevel = options.ConfidenceLevel,
                 Alpha = options.Alpha,
                 Resamples = options.Resamples,
                 Seed = options.Seed,
                 LowerIsBetter = options.LowerIsBetter.Where(metricNames.Contains).ToArray(),
+                Resampling = statistics.Resampling,
+                MultipleComparisons = "Holm (over the comparisons against the best strategy on each metric)",
+                MaxFailedShare = options.MaxFailedShare,
             },
             Currency = run.Prices.Currency,
             Prices = run.Prices.Prices.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
             Strategies = strategies,
             Comparisons = comparisons,
-            Recommendation = Recommend(strategies, comparisons, primary, options),
+            Recommendation = recommendation,
+            NoRecommendation = noBasis,
             Errors = run.Records.SelectMany(ErrorsOf).ToArray(),
             Notes = notes,
             Items = run.Strategies.SelectMany(s => run.ItemIds.Select((id, i) => (s, id, i))).Select(x => new ItemScores
@@ -152,6 +173,16 @@ public sealed class ExperimentReport
             }).ToArray(),
         };
     }
+
+    /// <summary>A p-value as reports print it: never "0" ("&lt; 1e-16" below the limit of double precision), small values in scientific notation.</summary>
+    /// <param name="p">The p-value.</param>
+    /// <returns>The text, for example "0.0312", "3.2e-7" or "&lt; 1e-16".</returns>
+    public static string FormatPValue(double p) => ReportFormatting.PValue(p);
+
+    /// <summary>A p-value as reports print it, or "n/a" when there is none.</summary>
+    /// <param name="p">The p-value, or <see langword="null"/>.</param>
+    /// <returns>The text.</returns>
+    public static string FormatPValue(double? p) => ReportFormatting.PValue(p);
 
     /// <summary>
     /// Re-prices a recorded report with a new price table without calling any model: each strategy's recorded token
@@ -178,6 +209,7 @@ public sealed class ExperimentReport
                 EvaluationErrors = s.EvaluationErrors,
                 Metrics = s.Metrics,
                 Latency = s.Latency,
+                Incomplete = s.Incomplete,
                 Cost = new CostSummary
                 {
                     Total = total ?? 0,
@@ -189,14 +221,12 @@ public sealed class ExperimentReport
                 },
             };
         }).ToArray();
-        var options = new ReportOptions { Alpha = Settings.Alpha, ConfidenceLevel = Settings.ConfidenceLevel, Resamples = Settings.Resamples, Seed = Settings.Seed };
-        options.LowerIsBetter.Clear();
-        options.LowerIsBetter.UnionWith(Settings.LowerIsBetter);
+        var (recommendation, noBasis) = Recommender.Recommend(strategies, Comparisons, Settings.PrimaryMetric, Settings.Alpha, IsLowerBetter(Settings.PrimaryMetric));
         return Copy(
             prices.Currency,
             prices.Prices.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
             strategies,
-            Recommend(strategies, [.. Comparisons], Settings.PrimaryMetric, options),
+            (recommendation, noBasis),
             [.. Notes, "Re-costed with a new price table; per-item cost metric values keep the prices of the run."]);
     }
 
@@ -212,13 +242,23 @@ public sealed class ExperimentReport
             throw new ArgumentException("A note is empty; leave it out.", nameof(notes));
         }
 
-        return Copy(Currency, Prices, Strategies, Recommendation, [.. Notes, .. added]);
+        return Copy(Currency, Prices, Strategies, (Recommendation, NoRecommendation), [.. Notes, .. added]);
+    }
+
+    /// <summary>Returns a copy with <paramref name="decision"/> added (shown at the top of every rendering).</summary>
+    /// <param name="decision">The decision.</param>
+    /// <returns>The copy; this report is unchanged.</returns>
+    public ExperimentReport WithDecision(ReportDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return Copy(Currency, Prices, Strategies, (Recommendation, NoRecommendation), Notes, [.. Decisions, decision]);
     }
 
     /// <summary>A copy of this report's run, settings, comparisons, errors and items with new costs, recommendation and notes.</summary>
-    private ExperimentReport Copy(string currency, IReadOnlyDictionary<string, ModelPrice> prices, IReadOnlyList<StrategyReport> strategies, Recommendation? recommendation, IReadOnlyList<string> notes) => new()
+    private ExperimentReport Copy(string currency, IReadOnlyDictionary<string, ModelPrice> prices, IReadOnlyList<StrategyReport> strategies, (Recommendation? Made, string? NoBasis) recommendation, IReadOnlyList<string> notes, IReadOnlyList<ReportDecision>? decisions = null) => new()
     {
         Name = Name,
+        RunId = RunId,
         CompletedAt = CompletedAt,
         Dataset = Dataset,
         Repeats = Repeats,
@@ -227,7 +267,9 @@ public sealed class ExperimentReport
         Prices = prices,
         Strategies = strategies,
         Comparisons = Comparisons,
-        Recommendation = recommendation,
+        Recommendation = recommendation.Made,
+        NoRecommendation = recommendation.NoBasis,
+        Decisions = decisions ?? Decisions,
         Errors = Errors,
         Notes = notes,
         Items = Items,
@@ -275,9 +317,9 @@ public sealed class ExperimentReport
             throw new ExperimentFileException($"not an experiment report: its schema is '{schema}', expected '{SchemaName}'.");
         }
 
-        if (version != SchemaVersion)
+        if (version is not (1 or SchemaVersion))
         {
-            throw new ExperimentFileException($"an experiment report of version {version}; this library reads version {SchemaVersion}. Regenerate the baseline with this version.");
+            throw new ExperimentFileException($"an experiment report of version {version}; this library reads versions 1 and {SchemaVersion}. Regenerate the baseline with this version.");
         }
 
         try
@@ -332,168 +374,6 @@ public sealed class ExperimentReport
         Strategies.FirstOrDefault(s => s.Strategy.Name == strategy)?.Metrics.FirstOrDefault(m => m.Name == metric);
 
     internal bool IsLowerBetter(string metric) => Settings.LowerIsBetter.Contains(metric, StringComparer.Ordinal);
-
-    private static StrategyReport Summarise(ExperimentRun run, StrategyInfo strategy, IReadOnlyList<string> metricNames, Dictionary<string, bool> binary, ReportOptions options)
-    {
-        var records = run.Records.Where(r => r.StrategyName == strategy.Name).ToArray();
-        var metrics = new List<MetricSummary>();
-        foreach (var metric in metricNames)
-        {
-            var scores = run.ItemScores(strategy.Name, metric);
-            var values = scores.Where(v => v is not null).Select(v => v!.Value).ToArray();
-            if (values.Length == 0)
-            {
-                metrics.Add(new MetricSummary { Name = metric, IsBinary = binary[metric], Mean = double.NaN, Lower = double.NaN, Upper = double.NaN, Count = 0, Missing = scores.Count });
-                continue;
-            }
-
-            var interval = Bootstrap.Mean(values, options.Seed, options.Resamples, options.ConfidenceLevel);
-            metrics.Add(new MetricSummary { Name = metric, IsBinary = binary[metric], Mean = interval.Estimate, Lower = interval.Lower, Upper = interval.Upper, Count = values.Length, Missing = scores.Count - values.Length });
-        }
-
-        var responses = records.Where(r => r.Response is not null).Select(r => r.Response!).ToArray();
-        var latencies = responses.Select(r => r.LatencyMs).ToArray();
-        var priced = records.Where(r => r.Response is not null && r.Cost is not null).ToArray();
-        return new StrategyReport
-        {
-            Strategy = strategy,
-            Runs = records.Length,
-            FromCache = records.Count(r => r.FromCache),
-            StrategyErrors = records.Count(r => r.Error is not null),
-            EvaluationErrors = records.Sum(r => r.Metrics.Count(m => m.Error is not null)),
-            Metrics = metrics,
-            Cost = new CostSummary
-            {
-                Total = priced.Sum(r => r.Cost!.Value),
-                PerRun = priced.Length == 0 ? null : priced.Sum(r => r.Cost!.Value) / priced.Length,
-                UnpricedRuns = responses.Length - priced.Length,
-                InputTokens = responses.Sum(r => r.InputTokens),
-                CachedInputTokens = responses.Sum(r => r.CachedInputTokens),
-                OutputTokens = responses.Sum(r => r.OutputTokens),
-            },
-            Latency = latencies.Length == 0
-                ? new LatencySummary { P50 = double.NaN, P95 = double.NaN, P99 = double.NaN, Mean = double.NaN }
-                : new LatencySummary { P50 = Quantiles.Of(latencies, 0.50), P95 = Quantiles.Of(latencies, 0.95), P99 = Quantiles.Of(latencies, 0.99), Mean = latencies.Average() },
-        };
-    }
-
-    private static List<StrategyComparison> Compare(ExperimentRun run, string metric, bool binary, ReportOptions options)
-    {
-        var lowerBetter = options.LowerIsBetter.Contains(metric);
-        var scores = run.Strategies.ToDictionary(s => s.Name, s => run.ItemScores(s.Name, metric), StringComparer.Ordinal);
-        var means = scores
-            .Select(p => (Name: p.Key, Values: p.Value.Where(v => v is not null).Select(v => v!.Value).ToArray()))
-            .Where(p => p.Values.Length > 0)
-            .Select(p => (p.Name, Mean: p.Values.Average()))
-            .ToArray();
-        if (means.Length < 2)
-        {
-            return [];
-        }
-
-        // Ties go to the strategy entered first.
-        var best = lowerBetter ? means.MinBy(m => m.Mean).Name : means.MaxBy(m => m.Mean).Name;
-        var result = new List<StrategyComparison>();
-        foreach (var (other, _) in means)
-        {
-            if (other == best)
-            {
-                continue;
-            }
-
-            var a = new List<double>();
-            var b = new List<double>();
-            for (var i = 0; i < run.ItemIds.Count; i++)
-            {
-                if (scores[best][i] is { } x && scores[other][i] is { } y)
-                {
-                    a.Add(x);
-                    b.Add(y);
-                }
-            }
-
-            if (a.Count == 0)
-            {
-                continue;
-            }
-
-            var test = binary
-                ? PairedTests.McNemar(a.Select(v => v >= 0.5).ToArray(), b.Select(v => v >= 0.5).ToArray())
-                : PairedTests.Permutation(a, b, options.Seed, options.Resamples);
-            var interval = Bootstrap.PairedDifference(a, b, options.Seed, options.Resamples, options.ConfidenceLevel);
-            result.Add(new StrategyComparison
-            {
-                Metric = metric,
-                Best = best,
-                Other = other,
-                Count = a.Count,
-                Difference = interval.Estimate,
-                Lower = interval.Lower,
-                Upper = interval.Upper,
-                Test = test.Method,
-                PValue = test.PValue,
-                EffectSize = PairedTests.CohensDz(a, b),
-                Significant = test.PValue < options.Alpha,
-            });
-        }
-
-        return result;
-    }
-
-    private static Recommendation? Recommend(StrategyReport[] strategies, List<StrategyComparison> comparisons, string primary, ReportOptions options)
-    {
-        var scored = strategies.Where(s => s.Metrics.Any(m => m.Name == primary && m.Count > 0)).ToArray();
-        if (scored.Length == 0)
-        {
-            return null;
-        }
-
-        var lowerBetter = options.LowerIsBetter.Contains(primary);
-        var byPrimary = comparisons.Where(c => c.Metric == primary).ToArray();
-        var best = byPrimary.FirstOrDefault()?.Best ?? scored[0].Strategy.Name;
-        var reasoning = new List<string>();
-        string Mean(StrategyReport s) => s.Metrics.First(m => m.Name == primary).Mean.ToString("F3", CultureInfo.InvariantCulture);
-        var bestReport = scored.First(s => s.Strategy.Name == best);
-        reasoning.Add($"Best on {primary}: {best} ({Mean(bestReport)}, {(lowerBetter ? "lower" : "higher")} is better).");
-        var candidates = new List<StrategyReport> { bestReport };
-        foreach (var c in byPrimary)
-        {
-            var other = scored.First(s => s.Strategy.Name == c.Other);
-            var p = c.PValue.ToString("G3", CultureInfo.InvariantCulture);
-            if (c.Significant)
-            {
-                reasoning.Add($"{c.Other} ({Mean(other)}) is significantly {(lowerBetter ? "higher" : "lower")} than {best}: {c.Test}, p = {p} < {options.Alpha.ToString(CultureInfo.InvariantCulture)}; excluded.");
-            }
-            else
-            {
-                candidates.Add(other);
-                reasoning.Add($"{c.Other} ({Mean(other)}) is not significantly different from {best}: {c.Test}, p = {p} ≥ {options.Alpha.ToString(CultureInfo.InvariantCulture)}; a candidate.");
-            }
-        }
-
-        // Cheapest by known cost per run (unknown costs rank last); at equal cost (free or local models) the one using
-        // fewer tokens per run (what a priced model would charge for), then the faster by median latency, then entry order.
-        var chosen = candidates
-            .Select((s, order) => (s, order))
-            .OrderBy(x => x.s.Cost.PerRun is null ? 1 : 0)
-            .ThenBy(x => x.s.Cost.PerRun ?? 0)
-            .ThenBy(x => TokensPerRun(x.s))
-            .ThenBy(x => double.IsNaN(x.s.Latency.P50) ? double.MaxValue : x.s.Latency.P50)
-            .ThenBy(x => x.order)
-            .First().s;
-        var costs = string.Join("; ", candidates.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Strategy.Name}: {(s.Cost.PerRun is { } c ? c.ToString("0.######", CultureInfo.InvariantCulture) : "unknown")} per run, {TokensPerRun(s):F0} tokens per run, p50 {s.Latency.P50:F2} ms")));
-        reasoning.Add(candidates.Count == 1
-            ? $"Only {best} remains, so it is recommended."
-            : $"Among the candidates ({costs}) the cheapest (then fewest tokens, then fastest) is {chosen.Strategy.Name}.");
-        if (candidates.Count > 1)
-        {
-            reasoning.Add("Not significantly different is not proof of equivalence: with more test items a small difference may become significant.");
-        }
-
-        return new Recommendation { Strategy = chosen.Strategy.Name, Best = best, Candidates = candidates.Select(c => c.Strategy.Name).ToArray(), Reasoning = reasoning };
-    }
-
-    private static double TokensPerRun(StrategyReport s) => s.Runs == 0 ? 0 : (double)(s.Cost.InputTokens + s.Cost.OutputTokens) / s.Runs;
 
     private static IEnumerable<RunError> ErrorsOf(RunRecord record)
     {

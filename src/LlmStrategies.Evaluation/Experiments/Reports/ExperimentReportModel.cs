@@ -13,9 +13,13 @@ public sealed class DatasetSummary
     [JsonPropertyName("fingerprint")]
     public required string Fingerprint { get; init; }
 
-    /// <summary>Gets the number of items.</summary>
+    /// <summary>Gets the number of items scored.</summary>
     [JsonPropertyName("items")]
     public int Items { get; init; }
+
+    /// <summary>Gets what was scored in words: "all N items of ...", or "n of N items, sampled by ..." for a sample.</summary>
+    [JsonPropertyName("scope")]
+    public string? Scope { get; init; }
 }
 
 /// <summary>The statistical settings a report was computed with.</summary>
@@ -44,6 +48,25 @@ public sealed class ReportSettings
     /// <summary>Gets the metrics where lower is better (latency, cost...).</summary>
     [JsonPropertyName("lowerIsBetter")]
     public IReadOnlyList<string> LowerIsBetter { get; init; } = [];
+
+    /// <summary>Gets why the primary metric was chosen (what it measures and why it decides).</summary>
+    [JsonPropertyName("primaryMetricReason")]
+    public string? PrimaryMetricReason { get; init; }
+
+    /// <summary>
+    /// Gets how intervals and paired tests treat items: "independent items", or "clusters by 'paragraph' (212 groups)"
+    /// when items that share a group are resampled and sign-flipped together.
+    /// </summary>
+    [JsonPropertyName("resampling")]
+    public string? Resampling { get; init; }
+
+    /// <summary>Gets the multiple-comparison correction of the comparisons against the best strategy ("Holm").</summary>
+    [JsonPropertyName("multipleComparisons")]
+    public string? MultipleComparisons { get; init; }
+
+    /// <summary>Gets the largest share of failed runs a strategy may have and still be compared and recommended.</summary>
+    [JsonPropertyName("maxFailedShare")]
+    public double MaxFailedShare { get; init; }
 }
 
 /// <summary>The mean of one metric for one strategy, with its bootstrap confidence interval.</summary>
@@ -160,6 +183,13 @@ public sealed class StrategyReport
     /// <summary>Gets the latency percentiles.</summary>
     [JsonPropertyName("latencyMs")]
     public required LatencySummary Latency { get; init; }
+
+    /// <summary>
+    /// Gets why the strategy is incomplete (too many failed runs to be compared fairly: it is excluded from the best, the
+    /// comparisons' family and the recommendation), or <see langword="null"/> when it is complete.
+    /// </summary>
+    [JsonPropertyName("incomplete")]
+    public string? Incomplete { get; init; }
 }
 
 /// <summary>A paired comparison of one strategy against the best strategy on one metric.</summary>
@@ -197,15 +227,23 @@ public sealed class StrategyComparison
     [JsonPropertyName("test")]
     public required string Test { get; init; }
 
-    /// <summary>Gets the two-sided p-value.</summary>
+    /// <summary>Gets the raw two-sided p-value of this one comparison.</summary>
     [JsonPropertyName("pValue")]
     public double PValue { get; init; }
 
-    /// <summary>Gets Cohen's d for paired samples (d_z) of best − other.</summary>
-    [JsonPropertyName("effectSize")]
-    public double EffectSize { get; init; }
+    /// <summary>Gets the p-value adjusted by Holm's method over every comparison against the best on this metric, or <see langword="null"/> in version 1 reports (which did not adjust).</summary>
+    [JsonPropertyName("adjustedPValue")]
+    public double? AdjustedPValue { get; init; }
 
-    /// <summary>Gets a value indicating whether p is below the report's alpha.</summary>
+    /// <summary>Gets Cohen's d for paired samples (d_z) of best − other, or <see langword="null"/> when it is undefined (see <see cref="EffectSizeNote"/>).</summary>
+    [JsonPropertyName("effectSize")]
+    public double? EffectSize { get; init; }
+
+    /// <summary>Gets why the effect size is undefined, or <see langword="null"/>.</summary>
+    [JsonPropertyName("effectSizeNote")]
+    public string? EffectSizeNote { get; init; }
+
+    /// <summary>Gets a value indicating whether the Holm-adjusted p-value is below the report's alpha.</summary>
     [JsonPropertyName("significant")]
     public bool Significant { get; init; }
 }
@@ -228,6 +266,10 @@ public sealed class Recommendation
     /// <summary>Gets the reasoning, one step per line.</summary>
     [JsonPropertyName("reasoning")]
     public IReadOnlyList<string> Reasoning { get; init; } = [];
+
+    /// <summary>Gets what "cheapest" was measured by: the run's cost, or (when no candidate has a known, non-zero cost) tokens or latency.</summary>
+    [JsonPropertyName("costBasis")]
+    public string? CostBasis { get; init; }
 }
 
 /// <summary>An error in a run: a strategy that threw or an evaluator (for example the judge) that could not score.</summary>
@@ -268,4 +310,24 @@ public sealed class ItemScores
     /// <summary>Gets the score per metric (<see langword="null"/> when it could not be scored).</summary>
     [JsonPropertyName("scores")]
     public IReadOnlyDictionary<string, double?> Scores { get; init; } = new Dictionary<string, double?>();
+}
+
+/// <summary>A decision made from a report (for example the fine-tuning go/no-go), shown at the top next to the recommendation.</summary>
+public sealed class ReportDecision
+{
+    /// <summary>Gets what was decided, for example "Fine-tuning".</summary>
+    [JsonPropertyName("title")]
+    public required string Title { get; init; }
+
+    /// <summary>Gets the verdict, for example "no-go".</summary>
+    [JsonPropertyName("verdict")]
+    public required string Verdict { get; init; }
+
+    /// <summary>Gets the reason in one sentence.</summary>
+    [JsonPropertyName("reason")]
+    public required string Reason { get; init; }
+
+    /// <summary>Gets the evidence, one line each.</summary>
+    [JsonPropertyName("details")]
+    public IReadOnlyList<string> Details { get; init; } = [];
 }

@@ -20,42 +20,15 @@ internal static class HtmlReport
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(report.Name)).Append("</title>\n<style>");
         html.Append("body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;color:#222}");
         html.Append("table{border-collapse:collapse;margin:1em 0;font-size:14px}th,td{border:1px solid #ccc;padding:4px 8px;text-align:right}th:first-child,td:first-child{text-align:left}");
-        html.Append("th{background:#f4f4f4}.rec{background:#e8f5e9}svg{display:block;margin:1em 0}.note{color:#555;font-size:13px}code{font-size:12px}");
+        html.Append("th{background:#f4f4f4}.rec{background:#e8f5e9}svg{display:block;margin:1em 0}code{font-size:12px}");
+        html.Append(".verdict{border-left:6px solid #2e7d32;background:#f1f8e9;padding:.6em 1em;margin:1em 0;font-size:16px}.verdict.none{border-color:#c62828;background:#fdecea}");
         html.Append("</style></head><body>\n");
-        html.Append(CultureInfo.InvariantCulture, $"<h1>{E(report.Name)}</h1>\n<p>Test set <b>{E(report.Dataset.Name)}</b>: {report.Dataset.Items} items, fingerprint <code>{E(report.Dataset.Fingerprint)}</code>; {report.Repeats} run(s) per item; completed {report.CompletedAt.ToString("u", CultureInfo.InvariantCulture)}.</p>\n");
-
-        if (report.Recommendation is { } rec)
-        {
-            html.Append(CultureInfo.InvariantCulture, $"<h2>Recommendation: {E(rec.Strategy)}</h2>\n<ul>");
-            foreach (var line in rec.Reasoning)
-            {
-                html.Append("<li>").Append(E(line)).Append("</li>");
-            }
-
-            html.Append("</ul>\n");
-        }
-
-        var metrics = (report.Strategies.Count > 0 ? report.Strategies[0] : null)?.Metrics.Select(m => m.Name).ToArray() ?? [];
-        html.Append("<h2>Results</h2>\n<table><tr><th>strategy</th>");
-        foreach (var m in metrics)
-        {
-            html.Append("<th>").Append(E(m)).Append("</th>");
-        }
-
-        html.Append("<th>cost / run</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>errors</th></tr>\n");
-        foreach (var s in report.Strategies)
-        {
-            html.Append(report.Recommendation?.Strategy == s.Strategy.Name ? "<tr class=\"rec\">" : "<tr>").Append("<td>").Append(E(s.Strategy.Name)).Append("</td>");
-            foreach (var m in metrics)
-            {
-                html.Append("<td>").Append(E(Interval(s.Metrics.First(x => x.Name == m)))).Append("</td>");
-            }
-
-            html.Append(CultureInfo.InvariantCulture, $"<td>{E(Cost(s.Cost.PerRun, report.Currency))}</td><td>{Number(s.Latency.P50, "F2")}</td><td>{Number(s.Latency.P95, "F2")}</td><td>{Number(s.Latency.P99, "F2")}</td><td>{s.StrategyErrors + s.EvaluationErrors}</td></tr>\n");
-        }
-
-        html.Append("</table>\n");
-
+        html.Append(CultureInfo.InvariantCulture, $"<h1>{E(report.Name)}</h1>\n");
+        Verdicts(html, report);
+        html.Append(CultureInfo.InvariantCulture, $"<p>Test set <b>{E(report.Dataset.Name)}</b>: {E(report.Dataset.Scope ?? $"{report.Dataset.Items} items")}, fingerprint <code>{E(report.Dataset.Fingerprint)}</code>; {report.Repeats} run(s) per item; completed {report.CompletedAt.ToString("u", CultureInfo.InvariantCulture)}.</p>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<p>Primary metric: <b>{E(report.Settings.PrimaryMetric)}</b> — {E(report.Settings.PrimaryMetricReason ?? "no reason recorded")}. Intervals: {report.Settings.ConfidenceLevel:P0} bootstrap, {report.Settings.Resamples:N0} resamples, seed {report.Settings.Seed}; {E(report.Settings.Resampling ?? "independent items")}.</p>\n");
+        var metrics = MetricNames(report);
+        ResultsTable(html, report, metrics);
         html.Append("<h2>Quality with confidence intervals</h2>\n");
         foreach (var metric in metrics.Where(m => !report.IsLowerBetter(m)))
         {
@@ -64,19 +37,28 @@ internal static class HtmlReport
 
         var primary = report.Settings.PrimaryMetric;
         html.Append("<h2>Quality against cost and latency</h2>\n");
-        html.Append(Scatter(report, primary, "cost per run (" + report.Currency + ")", s => s.Cost.PerRun is { } c ? (double)c : double.NaN));
+        if (report.Strategies.Count > 0 && report.Strategies.All(s => s.Cost.PerRun == 0))
+        {
+            html.Append("<p>No cost chart: every strategy's cost per run is 0 (a free or local model, or the offline baseline), so latency is what they cost; see the latency chart.</p>\n");
+        }
+        else
+        {
+            html.Append(Scatter(report, primary, "cost per run (" + report.Currency + ")", s => s.Cost.PerRun is { } c ? (double)c : double.NaN));
+        }
+
         html.Append(Scatter(report, primary, "median latency (ms)", s => s.Latency.P50));
 
         var comparisons = report.Comparisons.Where(c => !report.IsLowerBetter(c.Metric)).ToArray();
         if (comparisons.Length > 0)
         {
-            html.Append("<h2>Paired comparisons with the best strategy</h2>\n<table><tr><th>metric</th><th>best</th><th>other</th><th>n</th><th>difference</th><th>interval</th><th>test</th><th>p</th><th>d_z</th></tr>\n");
+            html.Append("<h2>Paired comparisons with the best strategy</h2>\n<table><tr><th>metric</th><th>best</th><th>other</th><th>n</th><th>difference</th><th>interval</th><th>test</th><th>p</th><th>Holm-adjusted p</th><th>d_z</th></tr>\n");
             foreach (var c in comparisons)
             {
-                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.Metric)}</td><td>{E(c.Best)}</td><td>{E(c.Other)}</td><td>{c.Count}</td><td>{Number(c.Difference)}</td><td>[{Number(c.Lower)}, {Number(c.Upper)}]</td><td>{E(c.Test)}</td><td>{E(PValue(c.PValue))}{(c.Significant ? " *" : string.Empty)}</td><td>{Number(c.EffectSize, "F2")}</td></tr>\n");
+                var effect = c.EffectSize is null ? $"<span title=\"{E(c.EffectSizeNote ?? string.Empty)}\">undefined</span>" : E(EffectSize(c.EffectSize));
+                html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(c.Metric)}</td><td>{E(c.Best)}</td><td>{E(c.Other)}</td><td>{c.Count}</td><td>{Number(c.Difference)}</td><td>[{Number(c.Lower)}, {Number(c.Upper)}]</td><td>{E(c.Test)}</td><td>{E(PValue(c.PValue))}</td><td>{E(PValue(c.AdjustedPValue))}{(c.Significant ? " *" : string.Empty)}</td><td>{effect}</td></tr>\n");
             }
 
-            html.Append(CultureInfo.InvariantCulture, $"</table><p class=\"note\">* significant at α = {report.Settings.Alpha}.</p>\n");
+            html.Append(CultureInfo.InvariantCulture, $"</table><p>* significant at α = {report.Settings.Alpha} after Holm's correction over the comparisons against the best on that metric.</p>\n");
         }
 
         if (report.Errors.Count > 0)
@@ -102,7 +84,7 @@ internal static class HtmlReport
             html.Append("<h2>Notes</h2>\n<ul>");
             foreach (var note in report.Notes)
             {
-                html.Append("<li class=\"note\">").Append(E(note)).Append("</li>");
+                html.Append("<li>").Append(E(note)).Append("</li>");
             }
 
             html.Append("</ul>\n");
@@ -112,13 +94,73 @@ internal static class HtmlReport
         return html.ToString();
     }
 
+    /// <summary>The recommendation and every decision at the top, each with its reason in one sentence.</summary>
+    private static void Verdicts(StringBuilder html, ExperimentReport report)
+    {
+        var (headline, reason) = Verdict(report);
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"verdict{(report.Recommendation is null ? " none" : string.Empty)}\"><b>{E(headline)}</b> — {E(reason)}</div>\n");
+        foreach (var d in report.Decisions)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<div class=\"verdict{(d.Verdict.Contains("no", StringComparison.OrdinalIgnoreCase) ? " none" : string.Empty)}\"><b>{E(d.Title)}: {E(d.Verdict)}</b> — {E(d.Reason)}</div>\n");
+        }
+
+        if (report.Recommendation is { } rec)
+        {
+            html.Append("<details><summary>Why</summary><ul>");
+            foreach (var line in rec.Reasoning)
+            {
+                html.Append("<li>").Append(E(line)).Append("</li>");
+            }
+
+            html.Append("</ul></details>\n");
+        }
+
+        foreach (var d in report.Decisions.Where(d => d.Details.Count > 0))
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<details><summary>{E(d.Title)}: the evidence</summary><ul>");
+            foreach (var line in d.Details)
+            {
+                html.Append("<li>").Append(E(line)).Append("</li>");
+            }
+
+            html.Append("</ul></details>\n");
+        }
+    }
+
+    private static void ResultsTable(StringBuilder html, ExperimentReport report, string[] metrics)
+    {
+        html.Append("<h2>Results</h2>\n<table><tr><th>strategy</th>");
+        foreach (var m in metrics)
+        {
+            html.Append("<th>").Append(E(m)).Append("</th>");
+        }
+
+        html.Append("<th>cost / run</th><th>tokens / run</th><th>p50 ms</th><th>p95 ms</th><th>failed runs</th></tr>\n");
+        foreach (var s in report.Strategies)
+        {
+            var label = E(s.Strategy.Name) + (s.Incomplete is null ? string.Empty : $" <span title=\"{E(s.Incomplete)}\">(incomplete)</span>");
+            html.Append(report.Recommendation?.Strategy == s.Strategy.Name ? "<tr class=\"rec\">" : "<tr>").Append("<td>").Append(label).Append("</td>");
+            foreach (var m in metrics)
+            {
+                html.Append("<td>").Append(s.Metrics.FirstOrDefault(x => x.Name == m) is { } summary ? E(Interval(summary)) : "n/a").Append("</td>");
+            }
+
+            html.Append(CultureInfo.InvariantCulture, $"<td>{E(Cost(s.Cost.PerRun, report.Currency))}</td><td>{Number(Recommender.TokensPerRun(s), "F0")}</td><td>{Number(s.Latency.P50, "F2")}</td><td>{Number(s.Latency.P95, "F2")}</td><td>{s.StrategyErrors} of {s.Runs}</td></tr>\n");
+        }
+
+        html.Append("</table>\n");
+    }
+
     /// <summary>Horizontal bars (the mean) with whiskers (the interval), one row per strategy, on a shared axis.</summary>
     private static string IntervalChart(ExperimentReport report, string metric)
     {
         const int Left = 220, Right = 60, Row = 26, Top = 30;
-        var rows = report.Strategies.Select((s, i) => (s, m: s.Metrics.First(x => x.Name == metric), i)).ToArray();
-        var max = rows.Where(r => r.m.Count > 0).Select(r => r.m.Upper).DefaultIfEmpty(1).Max();
-        var min = Math.Min(0, rows.Where(r => r.m.Count > 0).Select(r => r.m.Lower).DefaultIfEmpty(0).Min());
+        var rows = report.Strategies.Select((s, i) => (s, m: s.Metrics.FirstOrDefault(x => x.Name == metric) ?? new MetricSummary { Name = metric, Count = 0 }, i)).ToArray();
+        // A score bounded in [0, 1] (accuracy, F1, recall...) is drawn on the whole 0–1 axis, so 0.4 never looks like a full bar.
+        var scored = rows.Where(r => r.m.Count > 0).ToArray();
+        var bounded = scored.All(r => r.m.Lower >= 0 && r.m.Upper <= 1);
+        var max = bounded ? 1 : scored.Select(r => r.m.Upper).DefaultIfEmpty(1).Max();
+        var min = bounded ? 0 : Math.Min(0, scored.Select(r => r.m.Lower).DefaultIfEmpty(0).Min());
         if (max <= min)
         {
             max = min + 1;

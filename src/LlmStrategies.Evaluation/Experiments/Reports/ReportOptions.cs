@@ -8,6 +8,25 @@ public sealed class ReportOptions
     /// <summary>Gets or sets the metric the recommendation is based on; default the first metric of the run that is not lower-is-better.</summary>
     public string? PrimaryMetric { get; set; }
 
+    /// <summary>
+    /// Gets or sets why <see cref="PrimaryMetric"/> decides (shown next to it in every report), for example "SQuAD F1:
+    /// the official token-overlap score of the data set". Default: a sentence saying it was the run's first quality metric.
+    /// </summary>
+    public string? PrimaryMetricReason { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether intervals and paired tests resample the run's clusters (items sharing a paragraph or
+    /// article, see <see cref="ExperimentOptions.ClusterBy"/>) when it has them. Default <see langword="true"/>:
+    /// treating correlated items as independent makes intervals too narrow.
+    /// </summary>
+    public bool ClusterResampling { get; set; } = true;
+
+    /// <summary>
+    /// Gets or sets the largest share of a strategy's runs that may fail for it to be compared and recommended; a
+    /// strategy with more failures is marked incomplete and excluded. Default 0.05.
+    /// </summary>
+    public double MaxFailedShare { get; set; } = 0.05;
+
     /// <summary>Gets or sets the confidence level of the bootstrap intervals. Default 0.95.</summary>
     public double ConfidenceLevel { get; set; } = 0.95;
 

@@ -1,3 +1,4 @@
+using LlmStrategies.Pipeline;
 namespace LlmStrategies.FewShot.Selectors;
 
 /// <summary>
@@ -5,7 +6,7 @@ namespace LlmStrategies.FewShot.Selectors;
 /// and takes the best-ranked candidate of each label in turn, so that, for example, a classifier sees every class.
 /// Examples without a label form one group of their own.
 /// </summary>
-public sealed class LabelBalancedFewShotSelector : IFewShotSelector, IFingerprintable
+public sealed class LabelBalancedFewShotSelector : IFewShotSelector, IFingerprintable, IContentVersioned
 {
     private readonly IFewShotSelector _inner;
     private readonly int _candidateFactor;
@@ -45,6 +46,9 @@ public sealed class LabelBalancedFewShotSelector : IFewShotSelector, IFingerprin
 
         return FewShotSelection.ForPrompt(chosen, _order);
     }
+
+    /// <summary>Gets the version of the content this component answers from (its inner components' versions combined).</summary>
+    public long ContentVersion => ContentVersions.Combine(_inner);
 
     /// <inheritdoc/>
     public void AddToFingerprint(FingerprintBuilder builder)

@@ -1,3 +1,4 @@
+using LlmStrategies.Pipeline;
 using LlmStrategies.Retrieval.Keyword;
 
 namespace LlmStrategies.FewShot.Selectors;
@@ -6,7 +7,7 @@ namespace LlmStrategies.FewShot.Selectors;
 /// Picks the examples whose inputs share the most informative words with the input (BM25 over the example inputs).
 /// The keyword index is rebuilt when the store changes. Scores are BM25 scores.
 /// </summary>
-public sealed class LexicalFewShotSelector : IFewShotSelector, IFingerprintable, IDisposable
+public sealed class LexicalFewShotSelector : IFewShotSelector, IFingerprintable, IContentVersioned, IDisposable
 {
     private readonly IExampleStore _store;
     private readonly LeakageGuard _guard;
@@ -50,10 +51,14 @@ public sealed class LexicalFewShotSelector : IFewShotSelector, IFingerprintable,
         return FewShotSelection.Finish(ranked, request, _guard, _order);
     }
 
+    /// <summary>Gets the example store's version, so a strategy's fingerprint follows edits of the store.</summary>
+    public long ContentVersion => ContentVersions.Of(_store);
+
     /// <inheritdoc/>
     public void AddToFingerprint(FingerprintBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddComponent("store", _store);
         builder.Add("order", _order.ToString()).Add("k1", _options.K1).Add("b", _options.B).AddComponent("guard", _guard);
     }
 

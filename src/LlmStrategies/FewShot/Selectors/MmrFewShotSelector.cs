@@ -1,3 +1,4 @@
+using LlmStrategies.Pipeline;
 using System.Buffers;
 using LlmStrategies.Retrieval.Reranking;
 using Microsoft.Extensions.AI;
@@ -10,7 +11,7 @@ namespace LlmStrategies.FewShot.Selectors;
 /// λ · similarity to the input − (1 − λ) · similarity to the examples already chosen. Scores are the MMR objective.
 /// The scoring loop runs over pooled buffers and allocates nothing.
 /// </summary>
-public sealed class MmrFewShotSelector : IFewShotSelector, IFingerprintable, IDisposable
+public sealed class MmrFewShotSelector : IFewShotSelector, IFingerprintable, IContentVersioned, IDisposable
 {
     private readonly ExampleEmbeddingIndex _index;
 
@@ -40,10 +41,14 @@ public sealed class MmrFewShotSelector : IFewShotSelector, IFingerprintable, IDi
         return FewShotSelection.ForPrompt(chosen, _index.Options.Order);
     }
 
+    /// <summary>Gets the example store's version, so a strategy's fingerprint follows edits of the store.</summary>
+    public long ContentVersion => ContentVersions.Of(_index.Store);
+
     /// <inheritdoc/>
     public void AddToFingerprint(FingerprintBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddComponent("store", _index.Store);
         builder.Add("order", _index.Options.Order.ToString())
             .Add("lambda", _index.Options.Lambda)
             .Add("candidate-factor", _index.Options.CandidateFactor)

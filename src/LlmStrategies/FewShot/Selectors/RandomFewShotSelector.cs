@@ -1,3 +1,4 @@
+using LlmStrategies.Pipeline;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
@@ -8,7 +9,7 @@ namespace LlmStrategies.FewShot.Selectors;
 /// Picks examples from a store at random, reproducibly: the choice depends only on the seed, the input and the store's
 /// content, so a rerun of an experiment shows every item the same examples.
 /// </summary>
-public sealed class RandomFewShotSelector : IFewShotSelector, IFingerprintable
+public sealed class RandomFewShotSelector : IFewShotSelector, IFingerprintable, IContentVersioned
 {
     private readonly IExampleStore _store;
     private readonly int _seed;
@@ -38,10 +39,14 @@ public sealed class RandomFewShotSelector : IFewShotSelector, IFingerprintable
         return FewShotSelection.Finish(candidates, request, _guard, FewShotOrder.MostSimilarFirst);
     }
 
+    /// <summary>Gets the example store's version, so a strategy's fingerprint follows edits of the store.</summary>
+    public long ContentVersion => ContentVersions.Of(_store);
+
     /// <inheritdoc/>
     public void AddToFingerprint(FingerprintBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddComponent("store", _store);
         builder.Add("seed", _seed).AddComponent("guard", _guard);
     }
 }

@@ -1,3 +1,4 @@
+using LlmStrategies.Pipeline;
 using Microsoft.Extensions.AI;
 
 namespace LlmStrategies.FewShot.Selectors;
@@ -8,7 +9,7 @@ namespace LlmStrategies.FewShot.Selectors;
 /// index, kept in step with the store. Examples identical or near-identical to the input (by text, or by embedding
 /// similarity ≥ <see cref="SemanticFewShotOptions.NearDuplicateSimilarity"/>) are never chosen. Scores are cosines.
 /// </summary>
-public sealed class SemanticFewShotSelector : IFewShotSelector, IFingerprintable, IDisposable
+public sealed class SemanticFewShotSelector : IFewShotSelector, IFingerprintable, IContentVersioned, IDisposable
 {
     private readonly ExampleEmbeddingIndex _index;
 
@@ -33,10 +34,14 @@ public sealed class SemanticFewShotSelector : IFewShotSelector, IFingerprintable
         return FewShotSelection.ForPrompt(chosen, _index.Options.Order);
     }
 
+    /// <summary>Gets the example store's version, so a strategy's fingerprint follows edits of the store.</summary>
+    public long ContentVersion => ContentVersions.Of(_index.Store);
+
     /// <inheritdoc/>
     public void AddToFingerprint(FingerprintBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddComponent("store", _index.Store);
         builder.Add("order", _index.Options.Order.ToString())
             .Add("near-duplicate", _index.Options.NearDuplicateSimilarity)
             .Add("embedding-model", _index.Embeddings.GetService<EmbeddingGeneratorMetadata>()?.DefaultModelId)

@@ -1,3 +1,4 @@
+using LlmStrategies.Pipeline;
 using Microsoft.ML.Tokenizers;
 
 namespace LlmStrategies.FewShot.Selectors;
@@ -6,7 +7,7 @@ namespace LlmStrategies.FewShot.Selectors;
 /// Keeps the chosen examples within a token budget: takes an inner selector's candidates best first and keeps each one
 /// that still fits (an example too large for the budget is skipped, not truncated).
 /// </summary>
-public sealed class TokenBudgetFewShotSelector : IFewShotSelector, IFingerprintable
+public sealed class TokenBudgetFewShotSelector : IFewShotSelector, IFingerprintable, IContentVersioned
 {
     private readonly IFewShotSelector _inner;
     private readonly Tokenizer _tokenizer;
@@ -53,6 +54,9 @@ public sealed class TokenBudgetFewShotSelector : IFewShotSelector, IFingerprinta
 
         return FewShotSelection.ForPrompt(chosen, _order);
     }
+
+    /// <summary>Gets the version of the content this component answers from (its inner components' versions combined).</summary>
+    public long ContentVersion => ContentVersions.Combine(_inner);
 
     /// <inheritdoc/>
     public void AddToFingerprint(FingerprintBuilder builder)

@@ -17,12 +17,13 @@ namespace LlmStrategies.FewShot.Store;
 /// <see cref="UpsertAsync"/> call. Use <see cref="IExampleStore"/> to plug in an external database instead.
 /// </para>
 /// </remarks>
-public sealed class ExampleStore : IExampleStore, IDisposable
+public sealed class ExampleStore : IExampleStore, IFingerprintable, IDisposable
 {
     private readonly string? _path;
     private readonly SemaphoreSlim _writer = new(1, 1);
     private ImmutableSortedDictionary<string, FewShotExample> _examples;
     private long _version;
+    private (ImmutableSortedDictionary<string, FewShotExample> Snapshot, string Digest)? _digest;
 
     private ExampleStore(string? path, IEnumerable<FewShotExample> examples)
     {
@@ -102,6 +103,35 @@ public sealed class ExampleStore : IExampleStore, IDisposable
             },
             cancellationToken).ConfigureAwait(false);
         return removed;
+    }
+
+    /// <summary>Writes a digest of the examples (ids, inputs, outputs, labels, tags, metadata), so a strategy's fingerprint changes with the store's content.</summary>
+    /// <param name="builder">The fingerprint builder.</param>
+    public void AddToFingerprint(FingerprintBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var snapshot = Volatile.Read(ref _examples);
+        if (_digest is not { } cached || !ReferenceEquals(cached.Snapshot, snapshot))
+        {
+            // Computed once per version of the store (strategies recompute their fingerprint only after a change).
+            var text = new System.Text.StringBuilder();
+            foreach (var example in snapshot.Values)
+            {
+                text.Append(example.Id).Append('\u001f').Append(example.Input).Append('\u001f').Append(example.Output).Append('\u001f').Append(example.Label)
+                    .Append('\u001f').AppendJoin('\u001d', example.Tags);
+                foreach (var (key, value) in example.Metadata.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    text.Append('\u001f').Append(key).Append('=').Append(value);
+                }
+
+                text.Append('\u001e');
+            }
+
+            cached = (snapshot, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())))[..32]);
+            _digest = cached;
+        }
+
+        builder.Add("examples", snapshot.Count).Add("content", cached.Digest);
     }
 
     /// <inheritdoc/>

@@ -1,10 +1,11 @@
 namespace LlmStrategies.Retrieval.Keyword;
 
 /// <summary>
-/// An <see cref="IRetriever"/> over a <see cref="Bm25Index"/>. Its fingerprint covers the scoring settings and the
-/// index's content at the time the fingerprint is taken (build strategies after indexing).
+/// An <see cref="IRetriever"/> over a <see cref="Bm25Index"/>. Its fingerprint covers the scoring settings, the
+/// analyzer and a digest of the index's content; as an <see cref="IContentVersioned"/> component it makes a strategy's
+/// fingerprint follow the index when chunks are added or removed after the strategy was built.
 /// </summary>
-public sealed class KeywordRetriever : IRetriever, IFingerprintable
+public sealed class KeywordRetriever : IRetriever, IFingerprintable, IContentVersioned
 {
     private readonly Bm25Index _index;
 
@@ -36,6 +37,9 @@ public sealed class KeywordRetriever : IRetriever, IFingerprintable
 
         return ValueTask.FromResult<IReadOnlyList<RetrievedChunk>>(chunks);
     }
+
+    /// <inheritdoc/>
+    public long ContentVersion => _index.Version;
 
     /// <inheritdoc/>
     public void AddToFingerprint(FingerprintBuilder builder)

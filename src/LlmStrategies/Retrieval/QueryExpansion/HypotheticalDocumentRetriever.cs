@@ -1,3 +1,4 @@
+using LlmStrategies.Pipeline;
 using LlmStrategies.Baseline;
 using LlmStrategies.Text;
 using Microsoft.Extensions.AI;
@@ -10,7 +11,7 @@ namespace LlmStrategies.Retrieval.QueryExpansion;
 /// the query plus that passage. Bounded: one call per retrieval with an output-token cap. With the offline baseline
 /// it degrades to the query's keywords and says so in <see cref="RetrievedChunk.RetrieverName"/> ("hyde:keyword-fallback").
 /// </summary>
-public sealed class HypotheticalDocumentRetriever : IRetriever, IFingerprintable
+public sealed class HypotheticalDocumentRetriever : IRetriever, IFingerprintable, IContentVersioned
 {
     private readonly IRetriever _inner;
     private readonly IChatClient _chatClient;
@@ -54,6 +55,9 @@ public sealed class HypotheticalDocumentRetriever : IRetriever, IFingerprintable
         var chunks = await _inner.RetrieveAsync(new RetrievalRequest(query, request.Top, request.Filter), cancellationToken).ConfigureAwait(false);
         return chunks.Select(c => c.With(retrieverName: "hyde:" + method)).ToArray();
     }
+
+    /// <summary>Gets the version of the content this component answers from (its inner components' versions combined).</summary>
+    public long ContentVersion => ContentVersions.Combine(_inner);
 
     /// <inheritdoc/>
     public void AddToFingerprint(FingerprintBuilder builder)

@@ -1,3 +1,4 @@
+using LlmStrategies.Pipeline;
 using LlmStrategies.Baseline;
 using LlmStrategies.Retrieval.Hybrid;
 using LlmStrategies.Text;
@@ -11,7 +12,7 @@ namespace LlmStrategies.Retrieval.QueryExpansion;
 /// With the offline baseline (no language model) it degrades to a deterministic keyword expansion (the query without
 /// stop words) and says so in <see cref="RetrievedChunk.RetrieverName"/> ("multi-query:keyword-fallback").
 /// </summary>
-public sealed class MultiQueryRetriever : IRetriever, IFingerprintable
+public sealed class MultiQueryRetriever : IRetriever, IFingerprintable, IContentVersioned
 {
     private readonly IRetriever _inner;
     private readonly IChatClient _chatClient;
@@ -73,6 +74,9 @@ public sealed class MultiQueryRetriever : IRetriever, IFingerprintable
 
         return (queries, "llm-paraphrase");
     }
+
+    /// <summary>Gets the version of the content this component answers from (its inner components' versions combined).</summary>
+    public long ContentVersion => ContentVersions.Combine(_inner);
 
     /// <inheritdoc/>
     public void AddToFingerprint(FingerprintBuilder builder)

@@ -1,3 +1,4 @@
+using LlmStrategies.Pipeline;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -13,7 +14,7 @@ namespace LlmStrategies.Retrieval.Reranking;
 /// ((n − position) / n). Result names say what happened: "llm-rerank", "llm-rerank:unparsable-kept-order", or, with the
 /// offline baseline (not a language model), "llm-rerank:skipped-baseline".
 /// </summary>
-public sealed partial class ListwiseLlmReranker : IRetriever, IFingerprintable
+public sealed partial class ListwiseLlmReranker : IRetriever, IFingerprintable, IContentVersioned
 {
     private readonly IRetriever _inner;
     private readonly IChatClient _chatClient;
@@ -73,6 +74,9 @@ public sealed partial class ListwiseLlmReranker : IRetriever, IFingerprintable
 
         return Ranked(candidates, order.Concat(Enumerable.Range(0, candidates.Count).Except(order)), request.Top, "llm-rerank");
     }
+
+    /// <summary>Gets the version of the content this component answers from (its inner components' versions combined).</summary>
+    public long ContentVersion => ContentVersions.Combine(_inner);
 
     /// <inheritdoc/>
     public void AddToFingerprint(FingerprintBuilder builder)

@@ -1,3 +1,4 @@
+using LlmStrategies.Pipeline;
 using Microsoft.Extensions.AI;
 
 namespace LlmStrategies.Retrieval.Reranking;
@@ -9,7 +10,7 @@ namespace LlmStrategies.Retrieval.Reranking;
 /// the inner retriever's score scaled to [0, 1] by default (keeping a strong ranker's judgement), or the query–chunk
 /// cosine. Scores of the returned chunks are their MMR objective at selection time.
 /// </summary>
-public sealed class MmrReranker : IRetriever, IFingerprintable
+public sealed class MmrReranker : IRetriever, IFingerprintable, IContentVersioned
 {
     private readonly IRetriever _inner;
     private readonly IEmbeddingGenerator<string, Embedding<float>> _embeddings;
@@ -84,6 +85,9 @@ public sealed class MmrReranker : IRetriever, IFingerprintable
         var count = MaximalMarginalRelevance.Select(rows, dimension, relevance, _lambda, selected, scores, new float[n]);
         return Enumerable.Range(0, count).Select(k => candidates[selected[k]].With("mmr", scores[k])).ToArray();
     }
+
+    /// <summary>Gets the version of the content this component answers from (its inner components' versions combined).</summary>
+    public long ContentVersion => ContentVersions.Combine(_inner);
 
     /// <inheritdoc/>
     public void AddToFingerprint(FingerprintBuilder builder)

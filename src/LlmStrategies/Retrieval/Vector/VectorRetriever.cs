@@ -11,7 +11,7 @@ namespace LlmStrategies.Retrieval.Vector;
 /// candidates otherwise.
 /// </summary>
 /// <remarks>Thread-safe: searches may run while chunks are added or removed.</remarks>
-public sealed class VectorRetriever : IRetriever, IFingerprintable, IDisposable
+public sealed class VectorRetriever : IRetriever, IFingerprintable, IContentVersioned, IDisposable
 {
     private const int EmbeddingBatchSize = 64;
 
@@ -21,6 +21,7 @@ public sealed class VectorRetriever : IRetriever, IFingerprintable, IDisposable
     private readonly Lock _gate = new();
     private IVectorIndex<string>? _index;
     private ContentDigest _content;
+    private long _version;
 
     /// <summary>Creates a retriever over an exact cosine index created on the first chunk (its dimension is the model's).</summary>
     /// <param name="embeddings">Embeds chunks and queries; the same model for both.</param>
@@ -95,6 +96,7 @@ public sealed class VectorRetriever : IRetriever, IFingerprintable, IDisposable
             }
 
             index.UpsertRange(batch.Select((c, i) => new VectorEntry<string>(c.Id, vectors[i], c.Metadata.Count == 0 ? null : c.Metadata)));
+            Interlocked.Increment(ref _version);
         }
     }
 
@@ -116,6 +118,8 @@ public sealed class VectorRetriever : IRetriever, IFingerprintable, IDisposable
                 }
             }
         }
+
+        Interlocked.Increment(ref _version);
 
         return removed;
     }
@@ -166,16 +170,47 @@ public sealed class VectorRetriever : IRetriever, IFingerprintable, IDisposable
         }
     }
 
+    /// <summary>
+    /// Gets a number that changes when chunks are added or removed, or when the index's search-time settings change
+    /// (HNSW efSearch, the int8 index's re-scoring multiplier), so a strategy's fingerprint follows them at run time.
+    /// </summary>
+    public long ContentVersion => (Interlocked.Read(ref _version) << 20) ^ _index switch
+    {
+        HnswVectorIndex<string> hnsw => hnsw.EfSearch,
+        QuantizedVectorIndex<string> quantized => quantized.RescoreMultiplier,
+        _ => 0,
+    };
+
     /// <inheritdoc/>
+    /// <remarks>
+    /// Writes the embedding model (its reported id and, when the generator fingerprints itself, its settings such as
+    /// the tokenizer's normalisation), the index kind and every setting that changes results (HNSW M, efConstruction,
+    /// efSearch and seed; the int8 index's re-scoring multiplier), the metric and a digest of the indexed chunks.
+    /// </remarks>
     public void AddToFingerprint(FingerprintBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var metadata = _embeddings.GetService<EmbeddingGeneratorMetadata>();
         builder.Add("name", Name)
             .Add("embedding-model", metadata?.DefaultModelId ?? _embeddings.GetType().FullName)
+            .Add("embedding-dimensions", metadata?.DefaultModelDimensions)
+            .AddComponent("embeddings", _embeddings.GetService<IFingerprintable>())
             .Add("index", _index?.GetType().Name)
-            .Add("content", ContentFingerprint)
             .Add("metric", _index?.Metric.ToString());
+        switch (_index)
+        {
+            case HnswVectorIndex<string> hnsw:
+                builder.Add("hnsw.m", hnsw.Options.M)
+                    .Add("hnsw.ef-construction", hnsw.Options.EfConstruction)
+                    .Add("hnsw.ef-search", hnsw.EfSearch)
+                    .Add("hnsw.seed", hnsw.Options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                break;
+            case QuantizedVectorIndex<string> quantized:
+                builder.Add("int8.rescore-multiplier", quantized.RescoreMultiplier);
+                break;
+        }
+
+        builder.Add("content", ContentFingerprint);
     }
 
     /// <inheritdoc/>

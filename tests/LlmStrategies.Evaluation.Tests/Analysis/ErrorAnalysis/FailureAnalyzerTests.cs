@@ -44,7 +44,7 @@ public class FailureAnalyzerTests
         {
             Assert.That(fromReport.Failures.Evidence, Is.EqualTo("report scores"));
             Assert.That(fromReport.Failures.Attribution.Single().Items.Select(i => i.Cause), Is.EqualTo(fromRun.Failures.Attribution.Single().Items.Select(i => i.Cause)));
-            Assert.That(fromReport.Failures.Attribution.Single().Source, Does.Contain("MRR"));
+            Assert.That(fromReport.Failures.Attribution.Single().Source, Does.Contain("per-item MRR@5 > 0"));
             Assert.That(fromReport.Failures.Attribution.Single().RetrievalMissesAnswerInContext, Is.Null, "a report has no retrieved ids");
         });
     }

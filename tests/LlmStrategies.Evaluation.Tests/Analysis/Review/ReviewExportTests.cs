@@ -35,7 +35,7 @@ public class ReviewExportTests
             Assert.That(ReviewExport.Rows(dataset, run, ReviewSelection.Broken("rag", "prompt-only")).Select(r => r.Item), Is.EqualTo(new[] { "q5" }), "rag is right on q5, prompt-only is not");
             Assert.That(ReviewExport.Rows(dataset, run, ReviewSelection.Broken("prompt-only", "rag")).Select(r => r.Item), Is.Empty);
             // MRR > 0.5 counts as correct: q1 (MRR 1, answer right), q3 (MRR 1, answer wrong), q5 (MRR 0, answer right).
-            Assert.That(ReviewExport.Rows(dataset, run, ReviewSelection.EvaluatorDisagreements("rag", AnalysisFixtures.Metric, "MRR")).Select(r => r.Item), Is.EqualTo(new[] { "q3", "q5" }));
+            Assert.That(ReviewExport.Rows(dataset, run, ReviewSelection.EvaluatorDisagreements("rag", AnalysisFixtures.Metric, "MRR@5")).Select(r => r.Item), Is.EqualTo(new[] { "q3", "q5" }));
             Assert.That(() => ReviewExport.Rows(dataset, run, ReviewSelection.EvaluatorDisagreements("rag", AnalysisFixtures.Metric, "Judge")), Throws.ArgumentException.With.Message.Contains("Judge"));
             Assert.That(() => ReviewExport.Rows(dataset, run, ReviewSelection.Items("rag", ["zz"], "some")), Throws.ArgumentException.With.Message.Contains("zz"));
         });

@@ -129,10 +129,26 @@ public class ExperimentReportTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(text, Does.Contain("\"schema\": \"llmstrategies.experiment-report\"").And.Contain("\"version\": 1"));
+            Assert.That(text, Does.Contain("\"schema\": \"llmstrategies.experiment-report\"").And.Contain("\"version\": 2"));
             Assert.That(loaded.Strategies.Single().Metrics.Select(m => m.Mean), Is.EqualTo(report.Strategies.Single().Metrics.Select(m => m.Mean)));
             Assert.That(loaded.Items, Has.Count.EqualTo(40));
             Assert.That(loaded.ToJson(), Is.EqualTo(report.ToJson()));
+        });
+    }
+
+    [Test]
+    public async Task AVersion1Report_StillLoads_WithItsNewFieldsEmpty()
+    {
+        var report = ExperimentReport.Create(await RunAsync(ExperimentRunnerTests.AllRight()), new ReportOptions { Resamples = 200 });
+        var version1 = report.ToJson().Replace("\"version\": 2", "\"version\": 1", StringComparison.Ordinal).Replace($"\"runId\": \"{report.RunId}\",", string.Empty, StringComparison.Ordinal);
+
+        var loaded = ExperimentReport.FromJson(version1);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(loaded.Version, Is.EqualTo(1));
+            Assert.That(loaded.RunId, Is.Empty);
+            Assert.That(loaded.Strategies, Has.Count.EqualTo(1));
         });
     }
 
@@ -141,8 +157,8 @@ public class ExperimentReportTests
     {
         using var temp = new TempDirectory();
         Assert.Throws<ExperimentFileException>(() => ExperimentReport.Load(temp.Write("a.json", "{\"schema\": \"other\", \"version\": 1}")));
-        var ex = Assert.Throws<ExperimentFileException>(() => ExperimentReport.Load(temp.Write("b.json", "{\"schema\": \"llmstrategies.experiment-report\", \"version\": 2}")));
-        Assert.That(ex!.Message, Does.Contain("version 2"));
+        var ex = Assert.Throws<ExperimentFileException>(() => ExperimentReport.Load(temp.Write("b.json", "{\"schema\": \"llmstrategies.experiment-report\", \"version\": 3}")));
+        Assert.That(ex!.Message, Does.Contain("version 3"));
     }
 
     [Test]
@@ -157,7 +173,7 @@ public class ExperimentReportTests
         Assert.Multiple(() =>
         {
             Assert.That(markdown, Does.Contain("| strategy | Contains Answer | SQuAD Exact Match | SQuAD F1 |"));
-            Assert.That(markdown, Does.Contain("### Recommendation: **all**"));
+            Assert.That(markdown, Does.StartWith("## Experiment: experiment\n\n**Recommendation: all** — "), "the recommendation comes first");
             Assert.That(html, Does.StartWith("<!DOCTYPE html>"));
             Assert.That(html, Does.Contain("<svg").And.Contain("Contains Answer against cost per run"));
             Assert.That(html, Does.Not.Contain("<script").And.Not.Contain("src=\"http").And.Not.Contain("href=\"http"));

@@ -170,4 +170,59 @@ public class HybridRetrieverTests
             Assert.That(() => new HybridRetriever([new(TestRetriever.Returning())], new HybridRetrieverOptions { RrfK = 0 }), Throws.TypeOf<ArgumentOutOfRangeException>());
         });
     }
+
+    [Test]
+    public async Task WithFusion_KeepsTheRetrievers_AndChangesOnlyMethodAndWeights()
+    {
+        var keyword = TestRetriever.Returning(C("k", 1));
+        var vector = TestRetriever.Returning(C("v", 1));
+        var hybrid = new HybridRetriever([new(keyword, 1, "bm25"), new(vector, 1, "vector")], new HybridRetrieverOptions { CandidatesPerRetriever = 7 });
+
+        var tuned = hybrid.WithFusion(new HybridRetrieverOptions { Method = FusionMethod.ReciprocalRank, CandidatesPerRetriever = 7 }, [1, 2]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(tuned.Retrievers.Select(r => (r.Retriever, r.Name, r.Weight)), Is.EqualTo(new[] { ((IRetriever)keyword, "bm25", 1.0), (vector, "vector", 2.0) }));
+            Assert.That(tuned.Options.Method, Is.EqualTo(FusionMethod.ReciprocalRank));
+            Assert.That(hybrid.Options.Method, Is.EqualTo(FusionMethod.ZScore), "the original is unchanged");
+            Assert.That(hybrid.Retrievers.Select(r => r.Weight), Is.EqualTo(new[] { 1.0, 1.0 }));
+        });
+        Assert.That((await Run(tuned)).Select(f => f.Id), Is.EqualTo(new[] { "v", "k" }), "the vector list now weighs twice");
+    }
+
+    [Test]
+    public void WithFusion_NeedsOneWeightPerRetriever()
+    {
+        var hybrid = new HybridRetriever([new(TestRetriever.Returning()), new(TestRetriever.Returning())]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(() => hybrid.WithFusion(new HybridRetrieverOptions(), [1]), Throws.ArgumentException.With.Message.Contains("2 retrievers but 1 weights"));
+            Assert.That(() => hybrid.WithFusion(new HybridRetrieverOptions(), [1, 0]), Throws.TypeOf<ArgumentOutOfRangeException>());
+        });
+    }
+
+    [Test]
+    public void Options_IsACopy()
+    {
+        var hybrid = new HybridRetriever([new(TestRetriever.Returning())], new HybridRetrieverOptions { RrfK = 10 });
+
+        var options = hybrid.Options;
+        options.RrfK = 99;
+
+        Assert.That(hybrid.Options.RrfK, Is.EqualTo(10));
+    }
+
+    [Test]
+    public void TheFingerprint_FollowsTheFusionSettings()
+    {
+        var hybrid = new HybridRetriever([new(TestRetriever.Returning(), 1, "a"), new(TestRetriever.Returning(), 1, "b")]);
+        static string Fingerprint(HybridRetriever r) => new FingerprintBuilder().AddComponent("r", r).Build().Value;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Fingerprint(hybrid.WithFusion(hybrid.Options, [1, 1])), Is.EqualTo(Fingerprint(hybrid)));
+            Assert.That(Fingerprint(hybrid.WithFusion(hybrid.Options, [1, 0.5])), Is.Not.EqualTo(Fingerprint(hybrid)));
+        });
+    }
 }

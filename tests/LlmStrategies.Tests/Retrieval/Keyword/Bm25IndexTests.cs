@@ -285,60 +285,91 @@ public class Bm25IndexTests
         });
     }
 
+    /// <summary>
+    /// Four readers search while one writer adds and removes chunks that all contain the word "zebra". The writer waits
+    /// for a search to complete between consecutive writes, so reads and writes interleave. A search must never
+    /// return a chunk whose removal completed before the search started, nor a chunk the writer never added; after the
+    /// last write, the search returns exactly the remaining chunks.
+    /// </summary>
     [Test]
-    public void ConcurrentSearches_WhileOneWriterAddsAndRemoves_SeeOnlyIndexedChunks()
+    public void ConcurrentSearches_WhileOneWriterAddsAndRemoves_NeverReturnARemovedOrUnaddedChunk()
     {
         using var index = new Bm25Index();
         index.AddRange(RandomCorpus(200, seed: 2));
-        var extra = RandomCorpus(400, seed: 9).Select(c => Chunk("x" + c.Id, c.Text)).ToList();
-        using var stop = new CancellationTokenSource();
-        var errors = new List<Exception>();
+        var extra = Enumerable.Range(0, 400).Select(i => Chunk($"x{i}", $"zebra {Vocabulary[i % Vocabulary.Length]} {Vocabulary[(i * 7) % Vocabulary.Length]}")).ToList();
+        var mayBeVisible = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        var removedAt = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        long clock = 0;
+        var writing = 1;
         var searches = 0;
+        using var start = new Barrier(5);
 
-        var readers = Enumerable.Range(0, 4).Select(r => Task.Run(() =>
+        var readers = Enumerable.Range(0, 4).Select(r => Task.Factory.StartNew(() =>
         {
-            var random = new Random(r);
-            try
+            var results = new KeywordHit[500];
+            start.SignalAndWait();
+            while (Volatile.Read(ref writing) == 1)
             {
-                while (!stop.IsCancellationRequested)
+                var startedAt = Interlocked.Read(ref clock);
+                var found = index.Search("zebra", results, null);
+                foreach (var hit in results.AsSpan(0, found))
                 {
-                    foreach (var hit in index.Search(Vocabulary[random.Next(Vocabulary.Length - 4)], 5))
+                    if (!mayBeVisible.ContainsKey(hit.Chunk.Id))
                     {
-                        Assert.That(hit.Chunk.Id, Does.StartWith("c").Or.StartWith("xc"));
-                        Assert.That(double.IsFinite(hit.Score) && hit.Score > 0, Is.True);
+                        errors.Enqueue($"{hit.Chunk.Id} was returned before it was added");
                     }
 
-                    Interlocked.Increment(ref searches);
+                    if (removedAt.TryGetValue(hit.Chunk.Id, out var removed) && removed <= startedAt)
+                    {
+                        errors.Enqueue($"{hit.Chunk.Id} was returned by a search that started after its removal");
+                    }
                 }
+
+                Interlocked.Increment(ref searches);
             }
-            catch (Exception ex)
+        }, TaskCreationOptions.LongRunning)).ToArray();
+
+        var random = new Random(11);
+        var live = new List<string>();
+        start.SignalAndWait();
+        try
+        {
+            foreach (var chunk in extra)
             {
-                lock (errors)
+                mayBeVisible[chunk.Id] = true;
+                index.Add(chunk);
+                live.Add(chunk.Id);
+                AwaitOneMoreSearch();
+                if (live.Count > 1 && random.Next(4) != 0)
                 {
-                    errors.Add(ex);
+                    var victim = live[random.Next(live.Count)];
+                    live.Remove(victim);
+                    Assert.That(index.Remove(victim), Is.True);
+                    removedAt[victim] = Interlocked.Increment(ref clock);
+                    AwaitOneMoreSearch();
                 }
             }
-        })).ToArray();
-
-        foreach (var chunk in extra)
-        {
-            index.Add(chunk);
         }
-
-        foreach (var chunk in extra.Take(300))
+        finally
         {
-            index.Remove(chunk.Id);
+            Volatile.Write(ref writing, 0);
+            Task.WaitAll(readers);
         }
-
-        stop.Cancel();
-        Task.WaitAll(readers);
 
         Assert.Multiple(() =>
         {
-            Assert.That(errors, Is.Empty);
-            Assert.That(searches, Is.GreaterThan(0));
-            Assert.That(index.Count, Is.EqualTo(300));
+            Assert.That(errors, Is.Empty, string.Join("\n", errors.Take(10)));
+            Assert.That(removedAt, Has.Count.GreaterThan(250), "enough removals to trigger compaction");
+            Assert.That(index.Count, Is.EqualTo(200 + live.Count));
+            Assert.That(index.Search("zebra", 1000).Select(h => h.Chunk.Id), Is.EquivalentTo(live));
         });
+
+        void AwaitOneMoreSearch()
+        {
+            var seen = Volatile.Read(ref searches);
+            Assert.That(SpinWait.SpinUntil(() => Volatile.Read(ref searches) > seen, TimeSpan.FromSeconds(30)), Is.True, "the readers stopped searching");
+        }
     }
 
     [Test]

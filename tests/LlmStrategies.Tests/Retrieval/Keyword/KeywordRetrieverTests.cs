@@ -63,4 +63,25 @@ public class KeywordRetrieverTests
             Assert.That((double)atTen / questions.Count, Is.GreaterThan(0.85));
         });
     }
+
+    [Test]
+    public void APipelinesFingerprint_FollowsTheIndex_WhenChunksAreAddedAfterItWasBuilt()
+    {
+        using var index = new Bm25Index();
+        index.Add(new TextChunk { Id = "a", SourceId = "a", Text = "The warranty lasts one year." });
+        var pipeline = new LlmStrategies.Pipeline.StrategyPipelineBuilder("rag", new LlmStrategies.Baseline.ExtractiveBaselineChatClient())
+            .UseRetrievalAugmentation(new KeywordRetriever(index), 1)
+            .Build();
+        var before = pipeline.Fingerprint;
+        var unchanged = pipeline.Fingerprint;
+
+        index.Add(new TextChunk { Id = "b", SourceId = "b", Text = "Since 2024 the warranty lasts two years." });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(unchanged, Is.EqualTo(before), "no change, no new fingerprint");
+            Assert.That(pipeline.Fingerprint, Is.Not.EqualTo(before));
+            Assert.That(pipeline.FingerprintText, Does.Contain("retriever.content=2:"));
+        });
+    }
 }
