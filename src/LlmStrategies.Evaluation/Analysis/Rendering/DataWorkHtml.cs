@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using LlmStrategies.Experiments;
 using static LlmStrategies.Evaluation.Analysis.AnalysisFormatting;
 using static LlmStrategies.Experiments.ReportFormatting;
 
@@ -47,39 +48,57 @@ public static class DataWorkHtml
     public static string RenderSection(DataWorkReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var anchors = report.ItemDetails.Select((d, i) => (d.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
+        return Section(report.Failures, report.Findings, report.Findings.Count, report.ItemDetails, report.Profile);
+    }
+
+    /// <summary>The "Where it fails" section of an experiment report: the same section without the dataset profile.</summary>
+    internal static string RenderSection(WhereItFails section) =>
+        Section(section.Failures, section.Findings, section.TotalFindings, section.Items, profile: null);
+
+    private static string Section(FailureAnalysis f, IReadOnlyList<DataWorkFinding> findings, int totalFindings, IReadOnlyList<ItemDetail> items, DatasetProfile? profile)
+    {
+        var anchors = items.Select((d, i) => (d.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
         var html = new StringBuilder();
-        var f = report.Failures;
         html.Append("<section class=\"dw\" id=\"where-it-fails\"><style>").Append(Style).Append("</style>\n");
         html.Append(CultureInfo.InvariantCulture, $"<h2>Where it fails: {E(f.Strategy)} on {E(f.Metric)}</h2>\n<p>{E(f.Strategy)}: <b>{Number(f.Overall.Mean)}</b> [{Number(f.Overall.Lower)}, {Number(f.Overall.Upper)}] over {f.Overall.Count:N0} scored test items, {f.Overall.Failures:N0} below {f.SuccessThreshold:0.##} (from the {E(f.Evidence)}).</p>\n");
-        Findings(html, report, anchors);
+        Findings(html, findings, totalFindings, f.Metric, anchors);
         Comparisons(html, f, anchors);
         Slices(html, f);
         Attribution(html, f);
         Clusters(html, f, anchors);
-        Profile(html, report.Profile);
-        Items(html, report);
+        if (profile is not null)
+        {
+            Profile(html, profile);
+        }
+
+        Items(html, items);
         html.Append("</section>\n");
         return html.ToString();
     }
 
-    private static void Findings(StringBuilder html, DataWorkReport report, Dictionary<string, int> anchors)
+    private static void Findings(StringBuilder html, IReadOnlyList<DataWorkFinding> findings, int totalFindings, string metric, Dictionary<string, int> anchors)
     {
         html.Append("<h3>What to fix first</h3>\n");
-        if (report.Findings.Count == 0)
+        if (findings.Count == 0)
         {
             html.Append("<p>Nothing stands out: no blocker, no flagged slice, no failure cluster below the mean.</p>\n");
             return;
         }
 
         html.Append("<ol>");
-        foreach (var finding in report.Findings)
+        foreach (var finding in findings)
         {
-            var gain = AnalysisFormatting.Gain(finding, report.Failures.Metric);
+            var gain = AnalysisFormatting.Gain(finding, metric);
             html.Append(CultureInfo.InvariantCulture, $"<li class=\"{(finding.Severity == "blocker" ? "blocker" : string.Empty)}\"><b>{E(finding.Title)}</b> — {finding.AffectedItems:N0} items, {finding.FailedItems:N0} wrong, {E(gain)}.<br>{E(finding.Evidence)}<br><i>Fix:</i> {E(finding.Fix)}<br>{Links(finding.Items, anchors, 10)}</li>");
         }
 
-        html.Append("</ol>\n<p class=\"note\">Potential gains are upper bounds per finding (the affected items' distance from a perfect score over all scored items); findings overlap, so do not add them.</p>\n");
+        html.Append("</ol>\n<p class=\"note\">Potential gains are upper bounds per finding (the affected items' distance from a perfect score over all scored items); findings overlap, so do not add them.");
+        if (totalFindings > findings.Count)
+        {
+            html.Append(CultureInfo.InvariantCulture, $" The top {findings.Count} of {totalFindings} findings; the data-work report lists them all.");
+        }
+
+        html.Append("</p>\n");
     }
 
     private static void Comparisons(StringBuilder html, FailureAnalysis f, Dictionary<string, int> anchors)
@@ -291,17 +310,17 @@ public static class DataWorkHtml
         return svg.Append("</svg>\n").ToString();
     }
 
-    private static void Items(StringBuilder html, DataWorkReport report)
+    private static void Items(StringBuilder html, IReadOnlyList<ItemDetail> items)
     {
-        if (report.ItemDetails.Count == 0)
+        if (items.Count == 0)
         {
             return;
         }
 
         html.Append("<h3>Items referred to</h3>\n<table><tr><th>item</th><th>input</th><th>gold</th><th>answer</th><th>score</th><th>cause</th><th>sources</th></tr>\n");
-        for (var i = 0; i < report.ItemDetails.Count; i++)
+        for (var i = 0; i < items.Count; i++)
         {
-            var item = report.ItemDetails[i];
+            var item = items[i];
             html.Append(CultureInfo.InvariantCulture, $"<tr id=\"dw-item-{i}\"><td><code>{E(item.Id)}</code></td><td class=\"t\">{E(item.Input)}</td><td class=\"t\">{E(string.Join(" / ", item.Gold))}</td><td class=\"t\">{E(item.Answer ?? "(not recorded)")}</td><td>{(item.Score is { } s ? Number(s) : "n/a")}</td><td class=\"t\">{E(item.Cause ?? string.Empty)}</td><td class=\"t\">{E(string.Join(", ", item.Sources))}</td></tr>\n");
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LlmStrategies.Experiments;
 using static LlmStrategies.Evaluation.Analysis.AnalysisFormatting;
 using static LlmStrategies.Experiments.ReportFormatting;
 
@@ -20,18 +21,32 @@ public static class DataWorkMarkdown
     {
         ArgumentNullException.ThrowIfNull(report);
         var md = new StringBuilder();
-        RenderFailures(md, report);
+        RenderFailures(md, report.Failures, report.Findings, report.Findings.Count, "##");
         md.Append(RenderProfile(report.Profile));
-        if (report.ItemDetails.Count > 0)
+        RenderItems(md, report.ItemDetails, "###");
+        return md.ToString();
+    }
+
+    /// <summary>The "Where it fails" section of an experiment report (one heading level below the report's title).</summary>
+    internal static void RenderSection(StringBuilder md, WhereItFails section)
+    {
+        md.Append('\n');
+        RenderFailures(md, section.Failures, section.Findings, section.TotalFindings, "###");
+        RenderItems(md, section.Items, "####");
+    }
+
+    private static void RenderItems(StringBuilder md, IReadOnlyList<ItemDetail> items, string heading)
+    {
+        if (items.Count == 0)
         {
-            md.Append("\n### Items referred to\n\n| item | input | gold | answer | score | cause |\n|---|---|---|---|---|---|\n");
-            foreach (var item in report.ItemDetails)
-            {
-                md.Append(CultureInfo.InvariantCulture, $"| `{Cell(item.Id)}` | {Cell(item.Input)} | {Cell(string.Join(" / ", item.Gold))} | {Cell(item.Answer ?? "(not recorded)")} | {(item.Score is { } s ? Number(s) : "n/a")} | {Cell(item.Cause ?? string.Empty)} |\n");
-            }
+            return;
         }
 
-        return md.ToString();
+        md.Append(CultureInfo.InvariantCulture, $"\n{heading} Items referred to\n\n| item | input | gold | answer | score | cause |\n|---|---|---|---|---|---|\n");
+        foreach (var item in items)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| `{Cell(item.Id)}` | {Cell(item.Input)} | {Cell(string.Join(" / ", item.Gold))} | {Cell(item.Answer ?? "(not recorded)")} | {(item.Score is { } s ? Number(s) : "n/a")} | {Cell(item.Cause ?? string.Empty)} |\n");
+        }
     }
 
     /// <summary>Renders a dataset profile on its own ("## Dataset profile").</summary>
@@ -104,51 +119,56 @@ public static class DataWorkMarkdown
         return md.ToString();
     }
 
-    private static void RenderFailures(StringBuilder md, DataWorkReport report)
+    /// <summary>Where it fails under a <paramref name="heading"/> ("##" or "###"), its parts one level below.</summary>
+    private static void RenderFailures(StringBuilder md, FailureAnalysis f, IReadOnlyList<DataWorkFinding> findings, int totalFindings, string heading)
     {
-        var f = report.Failures;
-        md.Append(CultureInfo.InvariantCulture, $"## Where it fails: {Cell(f.Strategy)} on {Cell(f.Metric)}\n\n");
+        var sub = heading + "#";
+        md.Append(CultureInfo.InvariantCulture, $"{heading} Where it fails: {Cell(f.Strategy)} on {Cell(f.Metric)}\n\n");
         md.Append(CultureInfo.InvariantCulture, $"{Cell(f.Strategy)}: {Number(f.Overall.Mean)} [{Number(f.Overall.Lower)}, {Number(f.Overall.Upper)}] over {f.Overall.Count:N0} scored test items, {f.Overall.Failures:N0} below {f.SuccessThreshold:0.##} (from the {f.Evidence}).\n\n");
-        md.Append("### What to fix first\n\n");
-        if (report.Findings.Count == 0)
+        md.Append(CultureInfo.InvariantCulture, $"{sub} What to fix first\n\n");
+        if (findings.Count == 0)
         {
             md.Append("Nothing stands out: no blocker, no flagged slice, no failure cluster below the mean.\n");
         }
         else
         {
             md.Append("| # | finding | severity | items | wrong | potential gain |\n|---|---|---|---|---|---|\n");
-            foreach (var finding in report.Findings)
+            foreach (var finding in findings)
             {
                 md.Append(CultureInfo.InvariantCulture, $"| {finding.Rank} | {Cell(finding.Title)} | {finding.Severity} | {finding.AffectedItems:N0} | {finding.FailedItems:N0} | {GainCell(finding)} |\n");
             }
 
             md.Append('\n');
-            foreach (var finding in report.Findings)
+            foreach (var finding in findings)
             {
                 md.Append(CultureInfo.InvariantCulture, $"{finding.Rank}. **{Cell(finding.Title)}**: {Cell(finding.Evidence)} *Fix:* {Cell(finding.Fix)} Items: {Ids(finding.Items, 8)}\n");
             }
 
             md.Append("\nPotential gains are upper bounds per finding (the affected items' distance from a perfect score over all scored items); findings overlap, so do not add them.\n");
+            if (totalFindings > findings.Count)
+            {
+                md.Append(CultureInfo.InvariantCulture, $"The top {findings.Count} of {totalFindings} findings; the data-work report lists them all.\n");
+            }
         }
 
         if (f.Comparisons.Count > 0)
         {
-            md.Append("\n### Rung against rung\n\n| first → second | n | fixed | broken | second better / first better / tie | Δ (second − first) | interval | test | p |\n|---|---|---|---|---|---|---|---|---|\n");
+            md.Append(CultureInfo.InvariantCulture, $"\n{sub} Rung against rung\n\n| first → second | n | fixed | broken | second better / first better / tie | Δ (second − first) | interval | test | p |\n|---|---|---|---|---|---|---|---|---|\n");
             foreach (var c in f.Comparisons)
             {
                 md.Append(CultureInfo.InvariantCulture, $"| {Cell(c.First)} → {Cell(c.Second)} | {c.Count:N0} | {c.FixedItems.Count:N0} | {c.BrokenItems.Count:N0} | {c.SecondWins:N0} / {c.FirstWins:N0} / {c.Ties:N0} | {c.Difference:+0.000;-0.000;0.000} | [{Number(c.Lower)}, {Number(c.Upper)}] | {Cell(c.Test)} | {PValue(c.PValue)}{(c.Significant ? " *" : string.Empty)} |\n");
             }
         }
 
-        RenderSlices(md, f);
-        RenderAttribution(md, f);
-        RenderClusters(md, f);
+        RenderSlices(md, f, sub);
+        RenderAttribution(md, f, sub);
+        RenderClusters(md, f, sub);
     }
 
-    private static void RenderSlices(StringBuilder md, FailureAnalysis f)
+    private static void RenderSlices(StringBuilder md, FailureAnalysis f, string heading)
     {
         var s = f.SliceSettings;
-        md.Append(CultureInfo.InvariantCulture, $"\n### Slices\n\n{s.Tested:N0} slices of at least {s.MinSliceSize} items tested ({s.TooSmall:N0} smaller left out) on {string.Join(", ", s.Features.Select(Cell))}; {Cell(s.Test)}, corrected by {Cell(s.Correction)} at α = {s.Alpha.ToString(CultureInfo.InvariantCulture)}.\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"\n{heading} Slices\n\n{s.Tested:N0} slices of at least {s.MinSliceSize} items tested ({s.TooSmall:N0} smaller left out) on {string.Join(", ", s.Features.Select(Cell))}; {Cell(s.Test)}, corrected by {Cell(s.Correction)} at α = {s.Alpha.ToString(CultureInfo.InvariantCulture)}.\n\n");
         var shown = f.Slices.Where(x => x.Flagged).Concat(f.Slices.Where(x => !x.Flagged).Take(WorstSlices)).Distinct().OrderBy(x => x.Mean).ToArray();
         if (shown.Length == 0)
         {
@@ -162,9 +182,9 @@ public static class DataWorkMarkdown
         }
     }
 
-    private static void RenderAttribution(StringBuilder md, FailureAnalysis f)
+    private static void RenderAttribution(StringBuilder md, FailureAnalysis f, string heading)
     {
-        md.Append("\n### Retrieval or reading?\n");
+        md.Append(CultureInfo.InvariantCulture, $"\n{heading} Retrieval or reading?\n");
         if (f.AttributionNote is { } note)
         {
             md.Append('\n').Append(Cell(note)).Append('\n');
@@ -184,10 +204,10 @@ public static class DataWorkMarkdown
         md.Append(CultureInfo.InvariantCulture, $"\nGold passage in the context from: {Cell(f.Attribution[0].Source)}. A retrieval miss is fixed in the index, chunking or query; a reading miss in the prompt or the model.\n");
     }
 
-    private static void RenderClusters(StringBuilder md, FailureAnalysis f)
+    private static void RenderClusters(StringBuilder md, FailureAnalysis f, string heading)
     {
         var c = f.Clusters;
-        md.Append(CultureInfo.InvariantCulture, $"\n### Failure clusters\n\n{Cell(c.Method)}.\n");
+        md.Append(CultureInfo.InvariantCulture, $"\n{heading} Failure clusters\n\n{Cell(c.Method)}.\n");
         if (!c.Available)
         {
             return;
