@@ -26,8 +26,10 @@ internal static class FindingRanker
         }
 
         var findings = new List<DataWorkFinding>();
-        void Add(string kind, string severity, string title, string evidence, string fix, IReadOnlyCollection<string> affected, double gainOverride = double.NaN)
+        void Add(string kind, string severity, string title, string evidence, string fix, IReadOnlyCollection<string> affected, double gainOverride = double.NaN, IReadOnlyList<string>? leading = null)
         {
+            // Listed first: the items that explain the finding best (a cluster's representatives), then the lowest scores.
+            var lead = (leading ?? []).Select((id, i) => (id, i)).ToDictionary(p => p.id, p => p.i, StringComparer.Ordinal);
             var inRun = affected.Where(run.ContainsKey).ToArray();
             if (inRun.Length == 0)
             {
@@ -46,7 +48,7 @@ internal static class FindingRanker
                 AffectedItems = inRun.Length,
                 FailedItems = failedItems.Length,
                 PotentialGain = severity == Improvement ? Math.Round(gain, 6) : 0,
-                Items = inRun.OrderBy(id => context.Scores[run[id]] ?? double.NegativeInfinity).ThenBy(id => id, StringComparer.Ordinal).Take(options.MaxListedItems).ToArray(),
+                Items = inRun.OrderBy(id => lead.GetValueOrDefault(id, int.MaxValue)).ThenBy(id => context.Scores[run[id]] ?? double.NegativeInfinity).ThenBy(id => id, StringComparer.Ordinal).Take(options.MaxListedItems).ToArray(),
             });
         }
 
@@ -81,7 +83,8 @@ internal static class FindingRanker
                 Text($"{cluster.Failures} failed inputs close together; the {cluster.RegionItems} scored items nearest to it average {cluster.RegionMean:0.000} against {analysis.Overall.Mean:0.000} overall. Representatives: {string.Join(", ", cluster.Representatives)}. A cluster is found in the failures, so it is not tested for significance."),
                 "Read the representatives: a topic the corpus or the examples do not cover, or one question pattern the prompt handles badly. Add documents or few-shot examples for it.",
                 cluster.Items,
-                (analysis.Overall.Mean - cluster.RegionMean) * cluster.RegionItems / n / (options.ScoreMaximum - options.ScoreMinimum));
+                (analysis.Overall.Mean - cluster.RegionMean) * cluster.RegionItems / n / (options.ScoreMaximum - options.ScoreMinimum),
+                cluster.Representatives);
         }
 
         if (profile.Duplicates.ConflictingItems.Count > 0)
@@ -117,7 +120,7 @@ internal static class FindingRanker
             .ToList();
     }
 
-    private delegate void AddFinding(string kind, string severity, string title, string evidence, string fix, IReadOnlyCollection<string> affected, double gainOverride = double.NaN);
+    private delegate void AddFinding(string kind, string severity, string title, string evidence, string fix, IReadOnlyCollection<string> affected, double gainOverride = double.NaN, IReadOnlyList<string>? leading = null);
 
     private static void AddBlockers(DatasetProfile profile, FailureContext context, AddFinding add)
     {

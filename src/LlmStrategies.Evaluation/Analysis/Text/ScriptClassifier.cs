@@ -11,7 +11,7 @@ internal static class ScriptClassifier
 {
     public const string None = "none";
 
-    /// <summary>A script that has at least this share of a text's letters counts towards "mixed".</summary>
+    /// <summary>A script that has at least this share of a text's letters counts towards "mixed". Not tuned: one letter in ten, so a single foreign name in a sentence does not make it mixed.</summary>
     public const double MixedShare = 0.10;
 
     private static readonly string[] Names = ["Latin", "Greek", "Cyrillic", "Armenian", "Hebrew", "Arabic", "Devanagari", "Bengali", "Thai", "Hangul", "Kana", "Han", "other"];

@@ -54,6 +54,22 @@ public class FailureClustererTests
     }
 
     [Test]
+    public async Task AClusterFinding_ListsItsRepresentativesFirst()
+    {
+        var (dataset, run) = Topics();
+        var report = await DataWork.AnalyzeAsync(dataset, null, run, embeddings: new HashingEmbeddingGenerator(64));
+        var overall = report.Failures.Overall.Mean;
+        var below = report.Failures.Clusters.Clusters.Where(c => c.RegionMean < overall).ToArray();
+        Assert.That(below, Is.Not.Empty, "the topics' regions are below the overall mean");
+        foreach (var cluster in below)
+        {
+            var finding = report.Findings.Single(f => f.Kind == "failure-cluster" && f.Title.StartsWith($"Failure cluster {cluster.Id}", StringComparison.Ordinal));
+            // Then the other failures (all score 0) by id.
+            Assert.That(finding.Items, Is.EqualTo(cluster.Representatives.Concat(cluster.Items.Except(cluster.Representatives).Order(StringComparer.Ordinal))));
+        }
+    }
+
+    [Test]
     public async Task TheSameSeedGivesTheSameClusters()
     {
         var (dataset, run) = Topics();
