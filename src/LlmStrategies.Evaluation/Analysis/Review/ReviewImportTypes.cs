@@ -183,9 +183,7 @@ public sealed class ReviewFormatException : FormatException
 
     private static string Describe(IReadOnlyList<DatasetError> errors)
     {
-        ArgumentNullException.ThrowIfNull(errors);
-        const int Shown = 10;
-        var more = errors.Count > Shown ? $"{Environment.NewLine}  ... and {errors.Count - Shown} more" : string.Empty;
-        return $"{errors.Count} problem(s) in the review file; nothing was applied. Fix them and import again:{Environment.NewLine}{string.Join(Environment.NewLine, errors.Take(Shown).Select(e => "  " + e))}{more}";
+        var listing = DatasetError.Listing(errors);
+        return $"{errors.Count} problem(s) in the review file; nothing was applied. Fix them and import again:{listing}";
     }
 }
