@@ -42,6 +42,11 @@ internal static class FailureAnalyzer
             notes.Add(string.Create(CultureInfo.InvariantCulture, $"Each item ran {outcomes.Repeats} times: scores are the mean over repeats; answers and sources shown are the first repeat's."));
         }
 
+        if (outcomes.ClusterField is { } clusterField)
+        {
+            notes.Add($"The experiment treats items of one '{clusterField}' as not independent (its report resamples whole groups); the slice intervals and tests here treat items as independent, so their p-values are optimistic for correlated items: read a flagged slice as a lead and confirm it on new data.");
+        }
+
         if (!outcomes.HasResponses)
         {
             notes.Add("Analysed from a report: per-item scores only (no answers, no retrieved ids); pass the ExperimentRun for answers, contexts and answer-in-context checks.");

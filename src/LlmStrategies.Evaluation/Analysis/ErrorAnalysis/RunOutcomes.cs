@@ -47,6 +47,9 @@ internal sealed class RunOutcomes
     /// <summary>Gets per strategy the first repeat's retrieved source ids per item (null when the strategy failed), or <see langword="null"/> for a report.</summary>
     public Dictionary<string, IReadOnlyList<string>?[]>? Sources { get; private set; }
 
+    /// <summary>Gets the metadata field whose groups the experiment treats as not independent (its report resamples whole groups), or <see langword="null"/>.</summary>
+    public string? ClusterField { get; private set; }
+
     /// <summary>Gets the primary metric the report was made with, or <see langword="null"/> for a run.</summary>
     public string? ReportPrimaryMetric { get; private set; }
 
@@ -70,7 +73,10 @@ internal sealed class RunOutcomes
             run.ItemIds,
             run.MetricNames,
             binary,
-            run.Repeats);
+            run.Repeats)
+        {
+            ClusterField = run.ClusterField,
+        };
         foreach (var strategy in outcomes.Strategies)
         {
             foreach (var metric in outcomes.Metrics)
@@ -106,6 +112,7 @@ internal sealed class RunOutcomes
         {
             ReportPrimaryMetric = report.Settings.PrimaryMetric,
             ReportLowerIsBetter = report.Settings.LowerIsBetter,
+            ClusterField = ClusterFieldOf(report.Settings.Resampling),
         };
         foreach (var scores in report.Items)
         {
@@ -122,5 +129,18 @@ internal sealed class RunOutcomes
         }
 
         return outcomes;
+    }
+
+    /// <summary>The field of a report's "clusters by 'field' (...)" resampling description, or <see langword="null"/> for independent items.</summary>
+    private static string? ClusterFieldOf(string? resampling)
+    {
+        const string Prefix = "clusters by '";
+        if (resampling is null || !resampling.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var end = resampling.IndexOf('\'', Prefix.Length);
+        return end > Prefix.Length ? resampling[Prefix.Length..end] : null;
     }
 }

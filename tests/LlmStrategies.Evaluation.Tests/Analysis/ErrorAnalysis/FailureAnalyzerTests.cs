@@ -35,6 +35,35 @@ public class FailureAnalyzerTests
     }
 
     [Test]
+    public async Task ClusteredItems_AreNotedAsMakingSliceTestsOptimistic()
+    {
+        var (dataset, run) = AnalysisFixtures.Attribution();
+        var clustered = new ExperimentRun
+        {
+            Name = run.Name,
+            DatasetName = run.DatasetName,
+            DatasetFingerprint = run.DatasetFingerprint,
+            Strategies = run.Strategies,
+            ItemIds = run.ItemIds,
+            Records = run.Records,
+            Prices = run.Prices,
+            ClusterField = "topic",
+            ItemClusters = ["colour", "colour", "river", "colour", "colour"],
+        };
+        var options = new ReportOptions { PrimaryMetric = AnalysisFixtures.Metric, Resamples = 200 };
+
+        var independent = await DataWork.AnalyzeAsync(dataset, null, run);
+        var fromRun = await DataWork.AnalyzeAsync(dataset, null, clustered);
+        var fromReport = await DataWork.AnalyzeAsync(dataset, null, ExperimentReport.Create(clustered, options));
+        Assert.Multiple(() =>
+        {
+            Assert.That(independent.Failures.Notes, Has.None.Contains("not independent"));
+            Assert.That(fromRun.Failures.Notes, Has.One.Contains("items of one 'topic' as not independent").And.Contains("optimistic"));
+            Assert.That(fromReport.Failures.Notes, Has.One.Contains("items of one 'topic' as not independent"));
+        });
+    }
+
+    [Test]
     public async Task AReportGivesTheSameAttributionFromTheMrrMetric()
     {
         var (dataset, run) = AnalysisFixtures.Attribution();
