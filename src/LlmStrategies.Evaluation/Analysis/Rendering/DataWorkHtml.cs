@@ -66,6 +66,11 @@ public static class DataWorkHtml
         Slices(html, f);
         Attribution(html, f);
         Clusters(html, f, anchors);
+        foreach (var note in f.Notes)
+        {
+            html.Append("<p class=\"note\">").Append(E(note)).Append("</p>\n");
+        }
+
         if (profile is not null)
         {
             Profile(html, profile);

@@ -163,6 +163,10 @@ public static class DataWorkMarkdown
         RenderSlices(md, f, sub);
         RenderAttribution(md, f, sub);
         RenderClusters(md, f, sub);
+        foreach (var note in f.Notes)
+        {
+            md.Append("\n> ").Append(Cell(note)).Append('\n');
+        }
     }
 
     private static void RenderSlices(StringBuilder md, FailureAnalysis f, string heading)

@@ -60,6 +60,8 @@ public class FailureAnalyzerTests
             Assert.That(independent.Failures.Notes, Has.None.Contains("not independent"));
             Assert.That(fromRun.Failures.Notes, Has.One.Contains("items of one 'topic' as not independent").And.Contains("optimistic"));
             Assert.That(fromReport.Failures.Notes, Has.One.Contains("items of one 'topic' as not independent"));
+            Assert.That(DataWorkMarkdown.Render(fromRun), Does.Contain("\n> The experiment treats items of one 'topic' as not independent"), "notes are rendered");
+            Assert.That(DataWorkHtml.RenderSection(fromRun), Does.Contain("<p class=\"note\">The experiment treats items of one &#39;topic&#39; as not independent"));
         });
     }
 
