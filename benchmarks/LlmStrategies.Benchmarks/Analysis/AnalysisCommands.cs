@@ -103,18 +103,33 @@ internal static class AnalysisCommands
         return text.ToString();
     }
 
-    /// <summary>The ladder sample's integration, on the SQuAD part: run the offline ladder, report it, then the data-work step.</summary>
+    /// <summary>
+    /// The ladder sample's integration, on the SQuAD part: run the offline ladder on the test split, report it, then the
+    /// data-work step (profile → where it fails → what to fix first) and the report's "Where it fails" section.
+    /// Explains and returns without running when the shared data or the embedding model is absent.
+    /// </summary>
     private static async Task<string> SquadExampleAsync(string output)
     {
-        var dataset = AnalysisWorkloads.LoadSquad();
+        const string SquadFile = "data/squad/squad-v1.1-dev-part-a.json";
+        EvaluationDataset dataset;
+        LocalEmbeddingGenerator model;
+        try
+        {
+            dataset = AnalysisWorkloads.LoadSquad();
+            model = Model();
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException or LocalEmbeddingModelException)
+        {
+            return $"SQuAD example skipped: it needs {SquadFile} from the shared material (../shared beside the repository, or LLMSTRATEGIES_SHARED) and the USE-Lite model (.models/use-lite or {LocalEmbeddingOptions.ModelDirectoryEnvironmentVariable}; tools/fetch-embedding-model.sh). {ex.Message}";
+        }
+
+        using var embeddingModel = model;
         var splits = AnalysisWorkloads.Split(dataset);
-        using var model = Model();
-        var run = await AnalysisWorkloads.RunLadderAsync(dataset, splits.Test, model);
-        var report = ExperimentReport.Create(run, new ReportOptions { PrimaryMetric = ContainsEvaluator.MetricName, Seed = AnalysisWorkloads.Seed });
-        report.SaveAll(output);
+        var run = await AnalysisWorkloads.RunLadderAsync(dataset, splits.Test, embeddingModel);
+        var report = ExperimentReport.Create(run, new ReportOptions { PrimaryMetric = ContainsEvaluator.MetricName, PrimaryMetricReason = "the extractive baseline's answer contains a gold answer", Seed = AnalysisWorkloads.Seed });
 
         // The step the ladder sample gains after scoring (see the report to the lead for the exact code).
-        var timed = new TimedEmbeddingGenerator(model);
+        var timed = new TimedEmbeddingGenerator(embeddingModel);
         var stopwatch = Stopwatch.StartNew();
         var dataWork = await DataWork.AnalyzeAsync(
             dataset,
@@ -123,9 +138,30 @@ internal static class AnalysisCommands
             new DataWorkOptions { Tokenizer = PromptTokenizers.O200kBase, TokenizerName = "o200k_base", Strategy = report.Recommendation?.Strategy, Seed = AnalysisWorkloads.Seed },
             timed);
         var elapsed = stopwatch.Elapsed;
-        var paths = dataWork.SaveAll(output);
-        return string.Create(CultureInfo.InvariantCulture, $"{DataWorkConsole.Summary(dataWork)}\nData work on {dataset.Items.Count:N0} items + {dataset.Corpus.Count:N0} paragraphs ({run.Records.Count:N0} run records): {elapsed.TotalSeconds:F1} s, of which embedding {timed.Texts:N0} texts {timed.Elapsed.TotalSeconds:F1} s.\nWrote {string.Join(", ", paths)} and the experiment report in {output}.");
+        report = report.WithWhereItFails(dataWork);
+        var paths = report.SaveAll(output).Concat(dataWork.SaveAll(output));
+
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"SQuAD v1.1 dev part A: {dataset.Items.Count:N0} questions, {dataset.Corpus.Count:N0} paragraphs. ");
+        text.Append(CultureInfo.InvariantCulture, $"Test set: the test split, {splits.Test.Items.Count:N0} of {dataset.Items.Count:N0} questions, split 60/20/20 by article with DatasetSplitter seed {AnalysisWorkloads.Seed} (whole articles, so no paragraph is in two splits).\n");
+        text.Append("Rungs answered by the extractive baseline (no language model), scored with contains, SQuAD EM/F1 and retrieval@3:\n");
+        foreach (var strategy in report.Strategies)
+        {
+            var metrics = strategy.Metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Name} {m.Mean:0.000} [{m.Lower:0.000}, {m.Upper:0.000}]"));
+            text.Append(CultureInfo.InvariantCulture, $"  {strategy.Strategy.Name}: {string.Join("; ", metrics)}\n");
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $"Recommendation: {report.Recommendation?.Strategy ?? "none"}.\n\n");
+        text.Append(DataWorkConsole.Summary(dataWork, top: 5));
+        text.Append(CultureInfo.InvariantCulture, $"\nData work on {dataset.Items.Count:N0} items + {dataset.Corpus.Count:N0} paragraphs ({run.Records.Count:N0} run records): {elapsed.TotalSeconds:F1} s, of which embedding {timed.Texts:N0} texts {timed.Elapsed.TotalSeconds:F1} s.\n");
+        text.Append(CultureInfo.InvariantCulture, $"Machine: {CpuModel()}, {Environment.ProcessorCount} logical processors; {RuntimeInformation.FrameworkDescription}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.\n");
+        text.Append(CultureInfo.InvariantCulture, $"Wrote {string.Join(", ", paths.Select(Path.GetFileName))} in {output}.");
+        return text.ToString();
     }
+
+    private static string CpuModel() => File.Exists("/proc/cpuinfo")
+        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+        : RuntimeInformation.ProcessArchitecture.ToString();
 
     /// <summary>The synthetic set at scale: generate, split, simulate a run, analyse with the real model; time and peak working set.</summary>
     private static async Task<string> ScaleAsync(int items)
