@@ -66,6 +66,24 @@ public class FailureAnalyzerTests
     }
 
     [Test]
+    public async Task ARunOnASeededSample_IsAnalysedAgainstTheWholeDataset()
+    {
+        // The ladder scores a DatasetSampler sample of the test split and passes the whole dataset to the analysis.
+        var (dataset, run) = AnalysisFixtures.Attribution();
+        var sample = DatasetSampler.Sample(dataset, 3, seed: 7);
+        var sampled = AnalysisFixtures.Run(sample, ["rag"], run.Records.Where(r => r.StrategyName == "rag" && sample.TryGetItem(r.ItemId, out _)));
+
+        var analysis = await DataWork.AnalyzeAsync(dataset, null, sampled);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(sample.Items, Has.Count.EqualTo(3));
+            Assert.That(analysis.Failures.Overall.Count, Is.EqualTo(3));
+            Assert.That(analysis.Failures.Attribution.Single().Items.Select(i => i.Item), Is.EqualTo(sample.Items.Select(i => i.Id)));
+        });
+    }
+
+    [Test]
     public async Task AReportGivesTheSameAttributionFromTheMrrMetric()
     {
         var (dataset, run) = AnalysisFixtures.Attribution();
