@@ -7,7 +7,7 @@
 //   dotnet run --project samples/StrategyLadder -- --ChatProvider:Provider=Ollama --ChatProvider:Model=llama3.2
 //   dotnet run --project samples/StrategyLadder -- --ChatProvider:Provider=OpenAI --ChatProvider:Model=gpt-4o-mini --Ladder:Budget=0.50
 //   dotnet run --project samples/StrategyLadder -- --Ladder:Dataset=../shared/data/squad/squad-v1.1-dev-part-a.json
-// Settings: see LadderOptions.cs (--Ladder:Name=value, or LLMSTRATEGIES_Ladder__Name=value).
+// Settings: see LadderOptions.cs (--Ladder:Name=value, or LLMSTRATEGIES_Ladder__Name=value); exit codes: README.md.
 using System.Diagnostics;
 using System.Globalization;
 using LlmStrategies;
@@ -32,7 +32,13 @@ using StrategyLadder;
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, DisableDefaults = true });
 builder.Configuration.AddEnvironmentVariables("LLMSTRATEGIES_").AddCommandLine(args);
-builder.Services.AddChatProvider(o => builder.Configuration.GetSection("ChatProvider").Bind(o));
+if (LadderSettings.Validate(builder.Configuration, args, Console.Error) is { } invalid)
+{
+    return invalid; // every setting is checked before any work; see README.md for the exit codes
+}
+
+builder.Services.AddChatProvider(o => builder.Configuration.GetSection("ChatProvider").Bind(o)).UseLadderResilience(builder.Configuration);
+LadderInterruption.ReplaceHostLifetime(builder.Services);
 var ladder = new LadderOptions();
 builder.Configuration.GetSection("Ladder").Bind(ladder);
 
@@ -44,8 +50,10 @@ try
 catch (OptionsValidationException ex)
 {
     await Console.Error.WriteLineAsync($"Configuration error: {ex.Message}");
-    return 2;
+    return ExitCodes.InvalidSettings;
 }
+
+using var interruption = LadderInterruption.Listen(Path.Combine(ladder.Output, "checkpoint.jsonl"));
 
 var console = AnsiConsole.Console;
 
@@ -62,7 +70,7 @@ var corpus = dataset.Corpus;
 if (corpus.Count == 0)
 {
     console.MarkupLine("[red]The dataset has no corpus; give a JSONL/CSV dataset its documents with --Ladder:Corpus=corpus.jsonl.[/]");
-    return 2;
+    return ExitCodes.InvalidSettings;
 }
 
 console.WriteLine($"Dataset '{dataset.Name}': {dataset.Items.Count} questions over {corpus.Count} documents (fingerprint {dataset.Fingerprint}).");
@@ -93,7 +101,7 @@ var leakage = new LeakageChecker().Check(test.Items, [LeakageSource.FromExamples
 console.WriteLine($"Leakage check: {leakage}");
 if (!leakage.IsClean && ladder.FailOnLeakage)
 {
-    return 4;
+    return ExitCodes.Leakage;
 }
 
 // 4. Retrievers over the corpus: BM25 always; exact SIMD vector search when the local embedding model is present.
@@ -172,7 +180,18 @@ var strategies = rungs
 var prices = ladder.Prices is null ? DefaultPrices(provider, model) : PriceTable.Load(ladder.Prices);
 prices.Save(Path.Combine(ladder.Output, "prices.json"));
 var checkpointPath = Path.Combine(ladder.Output, "checkpoint.jsonl");
-using var cache = ladder.NoCache ? null : new JsonlResponseCache(Path.Combine(ladder.Output, "cache", "responses.jsonl"));
+JsonlResponseCache? openedCache;
+try
+{
+    openedCache = ladder.NoCache ? null : new JsonlResponseCache(Path.Combine(ladder.Output, "cache", "responses.jsonl"));
+}
+catch (ExperimentFileException ex)
+{
+    console.MarkupLineInterpolated($"[red]{ex.Message}[/]"); // for example another run of the sample is using the cache
+    return ExitCodes.ExperimentFile;
+}
+
+using var cache = openedCache;
 var runner = new ExperimentRunner(
     new ExperimentOptions
     {
@@ -190,12 +209,16 @@ IReadOnlyList<Microsoft.Extensions.AI.Evaluation.IEvaluator> evaluators = [new C
 CostEstimate estimate;
 try
 {
-    estimate = await runner.EstimateAsync(strategies, test, evaluators);
+    estimate = await runner.EstimateAsync(strategies, test, evaluators, interruption.Token);
+}
+catch (OperationCanceledException) when (interruption.IsRequested)
+{
+    return interruption.Report();
 }
 catch (ExperimentFileException ex)
 {
     console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
-    return 6;
+    return ExitCodes.ExperimentFile;
 }
 
 console.WriteLine($"Pre-flight: {estimate}{((ladder.Budget ?? (offline ? null : 1.00m)) is { } b ? $"; budget {b} {prices.Currency}" : string.Empty)}.");
@@ -203,23 +226,27 @@ console.WriteLine($"Pre-flight: {estimate}{((ladder.Budget ?? (offline ? null : 
 ExperimentRun run;
 try
 {
-    run = await RunWithProgressAsync(runner, strategies, test, evaluators);
+    run = await RunWithProgressAsync(runner, strategies, test, evaluators, interruption.Token);
+}
+catch (OperationCanceledException) when (interruption.IsRequested)
+{
+    return interruption.Report();
 }
 catch (BudgetExceededException ex)
 {
     console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
-    return 5;
+    return ExitCodes.Budget;
 }
 catch (ExperimentFileException ex)
 {
     // The checkpoint is for resuming the same configuration after a crash; another configuration must not mix into it.
     console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
-    return 6;
+    return ExitCodes.ExperimentFile;
 }
 catch (InvalidOperationException ex) when (ex.Message.Contains("cannot price", StringComparison.Ordinal))
 {
     console.MarkupLineInterpolated($"[red]{ex.Message}[/] Pass a price table with --Ladder:Prices=prices.json (see {Path.Combine(ladder.Output, "prices.json")} for the format).");
-    return 5;
+    return ExitCodes.Budget;
 }
 
 File.Delete(checkpointPath); // the run finished; the checkpoint is only for resuming after a crash
@@ -282,7 +309,7 @@ if (strategyErrors > 0)
 {
     var first = report.Errors.First(e => e.Metric is null);
     console.MarkupLineInterpolated($"[red]{strategyErrors} of {run.Records.Count} runs failed (first: {first.Strategy} / {first.Item}: {first.Message}); their items are unscored. See the Errors section of {paths[1]}.[/]");
-    return 7;
+    return ExitCodes.RunsFailed;
 }
 
 if (gateBaseline is not null)
@@ -291,7 +318,7 @@ if (gateBaseline is not null)
     console.WriteLine(gate.ToString());
     if (!gate.Passed)
     {
-        return 3;
+        return ExitCodes.GateFailed;
     }
 }
 
@@ -299,7 +326,7 @@ vector?.Dispose();
 adaptedVector?.Dispose();
 embeddings?.Dispose();
 await host.StopAsync();
-return 0;
+return ExitCodes.Success;
 
 EvaluationDataset LoadDataset(LadderOptions options)
 {
@@ -392,7 +419,7 @@ static PriceTable DefaultPrices(ChatProviderOptions provider, string model)
     return table;
 }
 
-async Task<ExperimentRun> RunWithProgressAsync(ExperimentRunner experimentRunner, ExperimentStrategy[] entries, EvaluationDataset testSet, IReadOnlyList<Microsoft.Extensions.AI.Evaluation.IEvaluator> evaluatorList)
+async Task<ExperimentRun> RunWithProgressAsync(ExperimentRunner experimentRunner, ExperimentStrategy[] entries, EvaluationDataset testSet, IReadOnlyList<Microsoft.Extensions.AI.Evaluation.IEvaluator> evaluatorList, CancellationToken cancellationToken)
 {
     if (console.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
     {
@@ -406,7 +433,7 @@ async Task<ExperimentRun> RunWithProgressAsync(ExperimentRunner experimentRunner
                 task.Value = p.Completed;
                 task.Description = p.StrategyName is null ? "Running the ladder" : $"{p.StrategyName} ({p.Reused} reused)";
             });
-            result = await experimentRunner.RunAsync(entries, testSet, evaluatorList, reporter);
+            result = await experimentRunner.RunAsync(entries, testSet, evaluatorList, reporter, cancellationToken);
         });
         return result!;
     }
@@ -422,7 +449,7 @@ async Task<ExperimentRun> RunWithProgressAsync(ExperimentRunner experimentRunner
             Console.WriteLine($"  progress: {p.Completed}/{p.Total} runs ({p.Reused} reused from checkpoint or cache)");
         }
     });
-    return await experimentRunner.RunAsync(entries, testSet, evaluatorList, plain);
+    return await experimentRunner.RunAsync(entries, testSet, evaluatorList, plain, cancellationToken);
 }
 
 void PrintTable(ExperimentReport r)

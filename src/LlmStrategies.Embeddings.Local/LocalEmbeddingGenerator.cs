@@ -60,17 +60,13 @@ public sealed unsafe class LocalEmbeddingGenerator : IEmbeddingGenerator<string,
     /// The model files are missing (and could not be downloaded: the message names the URL, the reason and the fixes) or do not
     /// match the expected checksums.
     /// </exception>
-    /// <exception cref="ArgumentOutOfRangeException">
-    /// <see cref="LocalEmbeddingOptions.MaxDegreeOfParallelism"/> is less than 1, or <see cref="LocalEmbeddingOptions.DownloadTimeout"/> is not positive.
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">
+    /// A setting is invalid (<see cref="LocalEmbeddingOptions.MaxDegreeOfParallelism"/> below 1, a non-positive
+    /// <see cref="LocalEmbeddingOptions.DownloadTimeout"/>, a registry that is not an http(s) URL, a blank model directory); the message names it.
     /// </exception>
     public LocalEmbeddingGenerator(LocalEmbeddingOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxDegreeOfParallelism, 1, $"{nameof(options)}.{nameof(LocalEmbeddingOptions.MaxDegreeOfParallelism)}");
-        if (options.DownloadTimeout <= TimeSpan.Zero && options.DownloadTimeout != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentOutOfRangeException($"{nameof(options)}.{nameof(LocalEmbeddingOptions.DownloadTimeout)}", options.DownloadTimeout, "The download timeout must be positive (or Timeout.InfiniteTimeSpan).");
-        }
+        ValidatedOptions.ThrowIfInvalid(new LocalEmbeddingOptionsValidator(), options);
 
         var (directory, source) = ModelFiles.Resolve(options);
         ModelPackageInstaller.InstallIfMissing(directory, options);

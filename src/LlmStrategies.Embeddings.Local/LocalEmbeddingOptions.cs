@@ -1,7 +1,10 @@
+using System.ComponentModel.DataAnnotations;
+using LlmStrategies.Embeddings.Local.Model;
+
 namespace LlmStrategies.Embeddings.Local;
 
-/// <summary>Options for <see cref="LocalEmbeddingGenerator"/>.</summary>
-public sealed class LocalEmbeddingOptions
+/// <summary>Options for <see cref="LocalEmbeddingGenerator"/>. Validated by a source-generated validator in the constructor and on host start.</summary>
+public sealed class LocalEmbeddingOptions : IValidatableObject
 {
     /// <summary>
     /// The environment variable consulted when <see cref="ModelDirectory"/> is not set:
@@ -21,6 +24,7 @@ public sealed class LocalEmbeddingOptions
     /// Threads one call may use to encode a large batch (default 1: each call runs on the calling thread, and
     /// concurrent calls run in parallel). Raise it for bulk indexing on an otherwise idle machine.
     /// </summary>
+    [ValueRange(1, 1_024, ErrorMessage = "LocalEmbeddingOptions.MaxDegreeOfParallelism must be between 1 and 1,024 threads.")]
     public int MaxDegreeOfParallelism { get; set; } = 1;
 
     /// <summary>
@@ -66,4 +70,31 @@ public sealed class LocalEmbeddingOptions
         "LlmStrategies",
         "models",
         "use-lite");
+
+    /// <inheritdoc/>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (DownloadTimeout <= TimeSpan.Zero && DownloadTimeout != Timeout.InfiniteTimeSpan)
+        {
+            yield return new ValidationResult($"LocalEmbeddingOptions.DownloadTimeout is {DownloadTimeout}; it must be positive (or Timeout.InfiniteTimeSpan).", [nameof(DownloadTimeout)]);
+        }
+
+        if (Registry is { } registry && !(Uri.TryCreate(registry.Trim(), UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)))
+        {
+            yield return new ValidationResult($"LocalEmbeddingOptions.Registry is '{SensitiveRegistry(registry)}'; it must be the absolute http:// or https:// base URL of an npm registry (or null to use NPM_CONFIG_REGISTRY, ~/.npmrc or {NpmRegistry.DefaultRegistry}).", [nameof(Registry)]);
+        }
+
+        if (ModelDirectory is { } directory && string.IsNullOrWhiteSpace(directory))
+        {
+            yield return new ValidationResult($"LocalEmbeddingOptions.ModelDirectory is blank; set a folder path or leave it null to use the {ModelDirectoryEnvironmentVariable} environment variable or the default folder.", [nameof(ModelDirectory)]);
+        }
+    }
+
+    /// <summary>A registry value as a message may show it: without user name and password.</summary>
+    private static string SensitiveRegistry(string registry)
+    {
+        var at = registry.IndexOf('@', StringComparison.Ordinal);
+        var scheme = registry.IndexOf("://", StringComparison.Ordinal);
+        return at > 0 && scheme > 0 && at > scheme ? registry[..(scheme + 3)] + "[secret]" + registry[at..] : registry;
+    }
 }

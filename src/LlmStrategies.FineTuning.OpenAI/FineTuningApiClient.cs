@@ -18,6 +18,7 @@ internal sealed class FineTuningApiClient
 {
     private readonly HttpClient _http;
     private readonly Uri _base;
+    private readonly string _display;
     private readonly string _apiKey;
     private readonly OpenAIFineTunerOptions _options;
     private readonly TimeProvider _timeProvider;
@@ -31,10 +32,44 @@ internal sealed class FineTuningApiClient
         _timeProvider = timeProvider;
         var endpoint = options.ResolveEndpoint().ToString();
         _base = new Uri(endpoint.EndsWith('/') ? endpoint : endpoint + "/");
-        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider }
+        _display = DisplayOf(_base);
+        _pipeline = BuildPipeline(options, timeProvider);
+    }
+
+    public TimeProvider TimeProvider => _timeProvider;
+
+    public OpenAIFineTunerOptions Options => _options;
+
+    public Uri Endpoint => _base;
+
+    /// <summary>Gets the endpoint as error messages show it: without user name, password or query (where keys hide).</summary>
+    public string DisplayEndpoint => _display;
+
+    /// <summary>An endpoint without the parts that can hold credentials, for messages.</summary>
+    public static string DisplayOf(Uri endpoint)
+    {
+        if (!endpoint.IsAbsoluteUri)
+        {
+            return SensitiveText.Redact(endpoint.OriginalString);
+        }
+
+        var builder = new UriBuilder(endpoint) { UserName = string.Empty, Password = string.Empty, Query = string.Empty, Fragment = string.Empty };
+        return builder.Uri.ToString();
+    }
+
+    /// <summary>Retries 408, 429, 5xx and network errors; with <see cref="OpenAIFineTunerOptions.MaxRetryAttempts"/> = 0 every request is sent once.</summary>
+    private ResiliencePipeline<HttpResponseMessage> BuildPipeline(OpenAIFineTunerOptions options, TimeProvider timeProvider)
+    {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = timeProvider };
+        if (options.MaxRetryAttempts == 0)
+        {
+            return builder.Build(); // Polly's retry strategy needs at least one attempt; no strategy means no retry
+        }
+
+        return builder
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                MaxRetryAttempts = Math.Max(options.MaxRetryAttempts, 0),
+                MaxRetryAttempts = options.MaxRetryAttempts,
                 BackoffType = DelayBackoffType.Exponential,
                 Delay = options.RetryDelay,
                 MaxDelay = options.MaxRetryDelay,
@@ -50,12 +85,6 @@ internal sealed class FineTuningApiClient
             })
             .Build();
     }
-
-    public TimeProvider TimeProvider => _timeProvider;
-
-    public OpenAIFineTunerOptions Options => _options;
-
-    public Uri Endpoint => _base;
 
     public async Task<string> UploadFileAsync(string path, CancellationToken cancellationToken)
     {
@@ -167,11 +196,11 @@ internal sealed class FineTuningApiClient
         }
         catch (HttpRequestException ex) when (ex is not FineTuneApiException)
         {
-            throw new FineTuneApiException($"{name} at {_base} failed after {_options.MaxRetryAttempts} retries: {ex.Message} Check the endpoint (FineTuning:Endpoint) and the network.", ex);
+            throw new FineTuneApiException($"{name} at {_display} failed after {_options.MaxRetryAttempts} retries: {Redacted(ex.Message)} Check the endpoint (FineTuning:Endpoint) and the network.", ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new FineTuneApiException($"{name} at {_base} timed out after {_options.MaxRetryAttempts} retries; raise FineTuning:NetworkTimeout or check the server.", ex);
+            throw new FineTuneApiException($"{name} at {_display} timed out after {_options.MaxRetryAttempts} retries; raise FineTuning:NetworkTimeout or check the server.", ex);
         }
 
         using (response)
@@ -188,7 +217,7 @@ internal sealed class FineTuningApiClient
             }
             catch (JsonException ex)
             {
-                throw new FineTuneApiException($"{name} at {_base} answered {(int)response.StatusCode} with a body that is not the expected JSON ({ex.Message}); is the endpoint an OpenAI-compatible fine-tuning API?", ex);
+                throw new FineTuneApiException($"{name} at {_display} answered {(int)response.StatusCode} with a body that is not the expected JSON ({Redacted(ex.Message)}); is the endpoint an OpenAI-compatible fine-tuning API?", ex);
             }
         }
     }
@@ -214,12 +243,16 @@ internal sealed class FineTuningApiClient
             _ when status >= 500 => $"The server kept failing after {_options.MaxRetryAttempts} retries; try again later.",
             _ => "The request was refused; the provider's message says why.",
         };
-        var said = error?.Message is { Length: > 0 } message ? $": \"{message}\"" : string.Empty;
-        return new FineTuneApiException($"{name} at {_base} answered {status} {response.ReasonPhrase}{said}. {hint}", response.StatusCode, name, error?.Message, error?.Code ?? error?.Type);
+        var providerMessage = error?.Message is { Length: > 0 } message ? Redacted(message) : null;
+        var said = providerMessage is not null ? $": \"{providerMessage}\"" : string.Empty;
+        return new FineTuneApiException($"{name} at {_display} answered {status} {response.ReasonPhrase}{said}. {hint}", response.StatusCode, name, providerMessage, error?.Code ?? error?.Type);
     }
 
+    /// <summary>Text from outside (the provider, the network stack) as messages may show it: never the API key, nor anything that looks like a credential.</summary>
+    private string Redacted(string text) => SensitiveText.Redact(_apiKey.Length > 0 ? text.Replace(_apiKey, "[api key]", StringComparison.Ordinal) : text);
+
     private FineTuneApiException Malformed(string name, string what) =>
-        new($"{name} at {_base} answered with {what}; is the endpoint an OpenAI-compatible fine-tuning API?", HttpStatusCode.OK, name, null, null);
+        new($"{name} at {_display} answered with {what}; is the endpoint an OpenAI-compatible fine-tuning API?", HttpStatusCode.OK, name, null, null);
 
     private static ByteArrayContent JobBody(FineTuneRequest request, string trainingFileId, string? validationFileId)
     {

@@ -32,13 +32,7 @@ public sealed class OpenAIFineTuner : IFineTuner, IDisposable
     /// <exception cref="OptionsValidationException">A setting is missing or invalid; the message names it.</exception>
     public OpenAIFineTuner(OpenAIFineTunerOptions options, HttpClient? httpClient = null, TimeProvider? timeProvider = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var validation = new OpenAIFineTunerOptionsValidator().Validate(Options.DefaultName, options);
-        if (validation.Failed)
-        {
-            throw new OptionsValidationException(Options.DefaultName, typeof(OpenAIFineTunerOptions), validation.Failures);
-        }
-
+        ValidatedOptions.ThrowIfInvalid(new OpenAIFineTunerOptionsValidator(), options);
         _options = options;
         _apiKey = options.ResolveApiKey()!;
         _ownsHttp = httpClient is null;
@@ -47,7 +41,7 @@ public sealed class OpenAIFineTuner : IFineTuner, IDisposable
     }
 
     /// <inheritdoc/>
-    public string ProviderName => $"OpenAI-compatible ({_client.Endpoint})";
+    public string ProviderName => $"OpenAI-compatible ({_client.DisplayEndpoint})";
 
     /// <inheritdoc/>
     /// <exception cref="FileNotFoundException">The training or validation file does not exist.</exception>
@@ -80,7 +74,7 @@ public sealed class OpenAIFineTuner : IFineTuner, IDisposable
         var trainingFile = await _client.UploadFileAsync(request.TrainingFile, cancellationToken).ConfigureAwait(false);
         var validationFile = request.ValidationFile is null ? null : await _client.UploadFileAsync(request.ValidationFile, cancellationToken).ConfigureAwait(false);
         var job = await _client.CreateJobAsync(request, trainingFile, validationFile, cancellationToken).ConfigureAwait(false);
-        return new OpenAIFineTuneJob(_client, job.Id is { Length: > 0 } id ? id : throw new FineTuneApiException($"POST fine_tuning/jobs at {_client.Endpoint} answered with a job without an id; is the endpoint an OpenAI-compatible fine-tuning API?"));
+        return new OpenAIFineTuneJob(_client, job.Id is { Length: > 0 } id ? id : throw new FineTuneApiException($"POST fine_tuning/jobs at {_client.DisplayEndpoint} answered with a job without an id; is the endpoint an OpenAI-compatible fine-tuning API?"));
     }
 
     /// <inheritdoc/>

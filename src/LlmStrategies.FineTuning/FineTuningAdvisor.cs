@@ -93,7 +93,16 @@ public static class FineTuningAdvisor
             : new(FineTuningReason.DoesNotPayOff, false, $"Over {input.HorizonMonths} months at {N(input.ExpectedCallsPerMonth)} calls/month: {Money(fineTunedTotal)} fine-tuned vs {Money(baselineTotal)} baseline, "
                 + (fineTunedTotal == baselineTotal ? "no saving." : $"{Money(fineTunedTotal - baselineTotal)} more.")));
 
-        var headline = go
+        var switchTo = go ? WeighSwitches(input, fineTunedTotal, calls, reasons) : null;
+        if (!go)
+        {
+            WeighSwitches(input, fineTunedTotal, calls, reasons);
+        }
+
+        go &= switchTo is null;
+        var headline = switchTo is { } alternative
+            ? $"NO-GO: switch to '{alternative.Strategy.Name}' instead of fine-tuning, because it is not significantly worse than '{fineTuned.Name}' and costs {Money(fineTunedTotal - alternative.Total)} less over {input.HorizonMonths} months, with no training."
+            : go
             ? $"GO: fine-tune ('{fineTuned.Name}' instead of '{baseline.Name}'), because {(quality == QualityVerdict.Better ? "its quality is significantly better" : "its quality is indistinguishable and it costs less over the horizon")}."
             : $"NO-GO: keep '{baseline.Name}', because {(quality == QualityVerdict.Worse ? "the fine-tuned model's quality is significantly worse" : "the fine-tuned model is not significantly better and does not pay for itself over the horizon")}.";
         var explanation = string.Join(Environment.NewLine, reasons.Select(r => "- " + r.Message).Prepend(headline));
@@ -118,9 +127,54 @@ public static class FineTuningAdvisor
             BreakEvenCallsPerMonth = breakEvenPerMonth,
             FineTunedTotalCost = fineTunedTotal,
             BaselineTotalCost = baselineTotal,
+            SwitchTo = switchTo?.Strategy.Name,
             Reasons = reasons,
             Explanation = explanation,
         };
+    }
+
+    /// <summary>
+    /// Weighs each other model's best strategy against the fine-tune, adds a reason for each, and returns the one to switch
+    /// to: not significantly worse than the fine-tune and cheaper over the horizon (the cheapest such; ties: the better mean),
+    /// or <see langword="null"/>.
+    /// </summary>
+    private static (MeasuredStrategy Strategy, decimal Total)? WeighSwitches(FineTuningAdvisorInput input, decimal fineTunedTotal, double calls, List<FineTuningReason> reasons)
+    {
+        var candidates = new List<(MeasuredStrategy Strategy, decimal Total)>();
+        foreach (var alternative in input.SwitchModelAlternatives)
+        {
+            var (gain, verdict) = Compare(input.FineTuned, alternative, input);
+            var total = (decimal)calls * alternative.TokensPerCall.CostAt(alternative.Prices);
+            var text = GainText(gain, input.FineTuned, alternative, input);
+            var cheaper = total < fineTunedTotal;
+            if (verdict != QualityVerdict.Better && cheaper)
+            {
+                candidates.Add((alternative, total));
+                continue;
+            }
+
+            reasons.Add(new(FineTuningReason.SwitchModelConsidered, null, $"Switching model instead: '{alternative.Name}' "
+                + (verdict == QualityVerdict.Better ? $"is significantly worse than the fine-tune (fine-tune's gain {text})" : $"is as good as the fine-tune (fine-tune's gain {text})")
+                + (cheaper ? $" and costs {Money(total)} over {input.HorizonMonths} months vs {Money(fineTunedTotal)}." : $" but costs {Money(total)} over {input.HorizonMonths} months vs {Money(fineTunedTotal)} fine-tuned.")));
+        }
+
+        if (candidates.Count == 0)
+        {
+            return null;
+        }
+
+        var best = candidates.OrderBy(c => c.Total).ThenByDescending(c => c.Strategy.Scores.Average()).First();
+        foreach (var candidate in candidates)
+        {
+            var (gain, _) = Compare(input.FineTuned, candidate.Strategy, input);
+            var chosen = ReferenceEquals(candidate.Strategy, best.Strategy);
+            reasons.Add(new(chosen ? FineTuningReason.SwitchModelInstead : FineTuningReason.SwitchModelConsidered, chosen ? false : null,
+                $"Switching model instead: '{candidate.Strategy.Name}' is not significantly worse than the fine-tune (fine-tune's gain {GainText(gain, input.FineTuned, candidate.Strategy, input)}) "
+                + $"and costs {Money(candidate.Total)} over {input.HorizonMonths} months vs {Money(fineTunedTotal)} fine-tuned, with no training"
+                + (chosen ? "." : $"; '{best.Strategy.Name}' costs less still.")));
+        }
+
+        return best;
     }
 
     /// <summary>The paired gain of <paramref name="a"/> over <paramref name="b"/> and what it means.</summary>
@@ -147,6 +201,13 @@ public static class FineTuningAdvisor
             strategies.Add((input.UntunedBase, nameof(input.UntunedBase)));
         }
 
+        if (input.SwitchModelAlternatives is null)
+        {
+            throw new ArgumentException("SwitchModelAlternatives must not be null; leave it empty when there is no other model to weigh.", nameof(input));
+        }
+
+        strategies.AddRange(input.SwitchModelAlternatives.Select((s, i) => (s, $"SwitchModelAlternatives[{i}]")));
+
         foreach (var (strategy, name) in strategies)
         {
             if (strategy is null || strategy.Scores is null || strategy.TokensPerCall is null || strategy.Prices is null || string.IsNullOrWhiteSpace(strategy.Name))
@@ -168,6 +229,11 @@ public static class FineTuningAdvisor
         if (input.FineTuned.Scores.Count != input.Baseline.Scores.Count)
         {
             throw new ArgumentException($"The scores must be paired (the same test items in the same order): '{input.FineTuned.Name}' has {input.FineTuned.Scores.Count} and '{input.Baseline.Name}' has {input.Baseline.Scores.Count}.", nameof(input));
+        }
+
+        foreach (var (alternative, i) in input.SwitchModelAlternatives.Select((a, i) => (a, i)).Where(x => x.a.Scores.Count != input.FineTuned.Scores.Count))
+        {
+            throw new ArgumentException($"The scores must be paired (the same test items in the same order): '{input.FineTuned.Name}' has {input.FineTuned.Scores.Count} and SwitchModelAlternatives[{i}] '{alternative.Name}' has {alternative.Scores.Count}.", nameof(input));
         }
 
         if (input.TrainingCost < 0 || input.OverheadPerTrainingRun < 0 || input.MonthlyHostingCost < 0)

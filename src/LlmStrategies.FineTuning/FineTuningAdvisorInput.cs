@@ -17,6 +17,14 @@ public sealed class FineTuningAdvisorInput
     /// </summary>
     public MeasuredStrategy? UntunedBase { get; init; }
 
+    /// <summary>
+    /// Gets other models' best strategies, measured on the same test items in the same order (for example
+    /// <see cref="MeasuredStrategy.BestPerModel"/> of a model × strategy grid): switching to one of them needs no
+    /// training. When one is not significantly worse than the fine-tuned model and costs less over the horizon, the
+    /// decision is no-go with <see cref="FineTuningReason.SwitchModelInstead"/>. Empty by default.
+    /// </summary>
+    public IReadOnlyList<MeasuredStrategy> SwitchModelAlternatives { get; init; } = [];
+
     /// <summary>Gets the cost of one training run (for example <see cref="TrainingCostEstimate.Cost"/>).</summary>
     public required decimal TrainingCost { get; init; }
 

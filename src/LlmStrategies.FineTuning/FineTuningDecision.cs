@@ -77,6 +77,13 @@ public sealed class FineTuningDecision
     /// <summary>Gets the saving over the horizon (baseline − fine-tuned total; negative when fine-tuning costs more).</summary>
     public decimal NetSavingOverHorizon => BaselineTotalCost - FineTunedTotalCost;
 
+    /// <summary>
+    /// Gets the other model's strategy to switch to instead of fine-tuning (see
+    /// <see cref="FineTuningAdvisorInput.SwitchModelAlternatives"/>), or <see langword="null"/> when no alternative is
+    /// as good and cheaper.
+    /// </summary>
+    public string? SwitchTo { get; init; }
+
     /// <summary>Gets the reasons, quality first.</summary>
     public required IReadOnlyList<FineTuningReason> Reasons { get; init; }
 

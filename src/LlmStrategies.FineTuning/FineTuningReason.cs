@@ -41,4 +41,10 @@ public sealed record FineTuningReason(string Code, bool? FavoursFineTuning, stri
 
     /// <summary>The fine-tune is significantly worse than its own un-tuned base.</summary>
     public const string FineTuneHurts = "fine-tune-hurts";
+
+    /// <summary>Switching to another model's best strategy is as good as the fine-tune and costs less: no training needed.</summary>
+    public const string SwitchModelInstead = "switch-model-instead";
+
+    /// <summary>Another model's best strategy was weighed against the fine-tune and is not a better deal (worse, or not cheaper).</summary>
+    public const string SwitchModelConsidered = "switch-model-considered";
 }

@@ -1,4 +1,5 @@
 using LlmStrategies.Experiments;
+using LlmStrategies.Tuning;
 
 namespace LlmStrategies.FineTuning;
 
@@ -51,5 +52,46 @@ public sealed record MeasuredStrategy(string Name, IReadOnlyList<double> Scores,
         var calls = Math.Max(1, summary.Runs - summary.StrategyErrors);
         var tokens = new TokensPerCall((double)summary.Cost.InputTokens / calls, (double)summary.Cost.OutputTokens / calls, (double)summary.Cost.CachedInputTokens / calls);
         return new MeasuredStrategy(strategy, scores, tokens, prices);
+    }
+
+    /// <summary>
+    /// Takes one cell of a model × strategy grid: its per-item scores in the grid's item order, its mean tokens per call
+    /// and its model's price. The name is the grid's cell name ("strategy @ model").
+    /// </summary>
+    /// <param name="grid">The grid report.</param>
+    /// <param name="cell">One of the report's cells.</param>
+    /// <returns>The measurements.</returns>
+    /// <exception cref="ArgumentException">An item of the cell is unscored (rerun it first), or the cell's model has no price in the grid.</exception>
+    public static MeasuredStrategy FromGridCell(ModelStrategyGridReport grid, GridCellReport cell)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(cell);
+        var name = ModelStrategyGrid.CellName(cell.Strategy, cell.Model);
+        var scores = new double[cell.Scores.Count];
+        for (var i = 0; i < scores.Length; i++)
+        {
+            scores[i] = cell.Scores[i] ?? throw new ArgumentException($"Item '{(i < grid.ItemIds.Count ? grid.ItemIds[i] : i.ToString(System.Globalization.CultureInfo.InvariantCulture))}' of '{name}' has no score (its call or evaluation failed). Rerun it before comparing, or the comparison would silently drop that item.", nameof(cell));
+        }
+
+        var price = grid.PriceOf(cell.Model)
+            ?? throw new ArgumentException($"Model '{cell.Model}' has no price in the grid; give the grid's models prices so the switch can be costed.", nameof(grid));
+        return new MeasuredStrategy(name, scores, new TokensPerCall(cell.InputTokensPerCall, cell.OutputTokensPerCall, cell.CachedInputTokensPerCall), price);
+    }
+
+    /// <summary>
+    /// The best strategy of every model in a grid except the given ones (usually the fine-tuned model and its base), as
+    /// switch-model alternatives for <see cref="FineTuningAdvisorInput.SwitchModelAlternatives"/>: see
+    /// <see cref="ModelStrategyGridReport.BestStrategyPerModel"/> for how the best cell is chosen. The grid must have run
+    /// on the same test items, in the same order, as the strategies the advisor compares.
+    /// </summary>
+    /// <param name="grid">The grid report.</param>
+    /// <param name="exceptModels">Models to leave out.</param>
+    /// <returns>One measured strategy per remaining model.</returns>
+    public static IReadOnlyList<MeasuredStrategy> BestPerModel(ModelStrategyGridReport grid, params IEnumerable<string> exceptModels)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(exceptModels);
+        var excluded = exceptModels.ToHashSet(StringComparer.Ordinal);
+        return grid.BestStrategyPerModel().Where(c => !excluded.Contains(c.Model)).Select(c => FromGridCell(grid, c)).ToArray();
     }
 }

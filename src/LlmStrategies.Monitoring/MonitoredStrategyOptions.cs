@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using LlmStrategies.Monitoring.Drift;
 using LlmStrategies.Monitoring.Logging;
 using LlmStrategies.Monitoring.OnlineEvaluation;
@@ -5,8 +6,8 @@ using Microsoft.Extensions.AI;
 
 namespace LlmStrategies.Monitoring;
 
-/// <summary>What <see cref="MonitoredStrategy"/> does with each call; every part is optional.</summary>
-public sealed class MonitoredStrategyOptions
+/// <summary>What <see cref="MonitoredStrategy"/> does with each call; every part is optional. Validated by a source-generated validator when the strategy is created.</summary>
+public sealed class MonitoredStrategyOptions : IValidatableObject
 {
     /// <summary>Gets or sets the structured call logger, or <see langword="null"/>.</summary>
     public StrategyCallLogger? Logger { get; set; }
@@ -25,4 +26,15 @@ public sealed class MonitoredStrategyOptions
 
     /// <summary>Gets or sets the online evaluator that receives a sample of calls, or <see langword="null"/>.</summary>
     public OnlineEvaluator? OnlineEvaluation { get; set; }
+
+    /// <inheritdoc/>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (Drift is null && (DriftEmbeddings is not null || OutputLabel is not null))
+        {
+            yield return new ValidationResult(
+                "MonitoredStrategyOptions.DriftEmbeddings and OutputLabel feed the drift monitor, but Drift is null; set Drift to a DriftMonitor, or leave them unset.",
+                [nameof(Drift)]);
+        }
+    }
 }

@@ -18,12 +18,7 @@ public static class ChatProviderFactory
     /// <exception cref="OptionsValidationException">A required setting is missing or invalid; the message names it.</exception>
     public static IChatClient Create(ChatProviderOptions options, HttpClient? httpClient = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        var validation = new ChatProviderOptionsValidator().Validate(Options.DefaultName, options);
-        if (validation.Failed)
-        {
-            throw new OptionsValidationException(Options.DefaultName, typeof(ChatProviderOptions), validation.Failures);
-        }
+        ValidatedOptions.ThrowIfInvalid(new ChatProviderOptionsValidator(), options);
 
         var endpoint = options.ResolveEndpoint();
         switch (options.Provider)

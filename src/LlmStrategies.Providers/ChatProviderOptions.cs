@@ -1,10 +1,13 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace LlmStrategies.Providers;
 
 /// <summary>
 /// Selects and configures the chat model, typically bound from configuration (section "ChatProvider"), for example
-/// <c>--ChatProvider:Provider=Ollama --ChatProvider:Model=llama3.2</c>.
+/// <c>--ChatProvider:Provider=Ollama --ChatProvider:Model=llama3.2</c>. Validated by a source-generated validator in
+/// <see cref="ChatProviderFactory.Create"/> and on host start; messages name the setting by its configuration key.
 /// </summary>
-public sealed class ChatProviderOptions
+public sealed class ChatProviderOptions : IValidatableObject
 {
     /// <summary>The OpenAI endpoint used when <see cref="Endpoint"/> is not set.</summary>
     public static readonly Uri DefaultOpenAIEndpoint = new("https://api.openai.com/v1");
@@ -38,9 +41,11 @@ public sealed class ChatProviderOptions
     /// <c>UseResilience</c> (with <c>ProviderFailures.UseProviderFailures</c>), which also covers timeouts, circuit breaking
     /// and fallback; retrying in both layers would multiply the attempts.
     /// </summary>
+    [ValueRange(0, 100, ErrorMessage = "ChatProvider:ProviderMaxRetries must be between 0 and 100.")]
     public int ProviderMaxRetries { get; set; }
 
     /// <summary>Gets or sets the time one HTTP request may take. Default 2 minutes.</summary>
+    [DurationRange(0.001, 86400.0, ErrorMessage = "ChatProvider:NetworkTimeout must be positive (at most one day), for example 00:02:00.")]
     public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Gets the endpoint that will be used: <see cref="Endpoint"/> or the provider's default.</summary>
@@ -59,4 +64,31 @@ public sealed class ChatProviderOptions
         : string.IsNullOrWhiteSpace(ApiKeyEnvironmentVariable) ? null
         : Environment.GetEnvironmentVariable(ApiKeyEnvironmentVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment
         : null;
+
+    /// <inheritdoc/>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (!Enum.IsDefined(Provider))
+        {
+            yield return new ValidationResult($"ChatProvider:Provider '{Provider}' is not a provider; use Baseline, OpenAI or Ollama.", [nameof(Provider)]);
+        }
+
+        if (Provider is ChatProviderKind.OpenAI or ChatProviderKind.Ollama)
+        {
+            if (string.IsNullOrWhiteSpace(Model))
+            {
+                yield return new ValidationResult($"ChatProvider:Model is required when ChatProvider:Provider is {Provider}; set it to the model name the server serves (for example gpt-4o-mini or llama3.2).", [nameof(Model)]);
+            }
+
+            if (Endpoint is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
+            {
+                yield return new ValidationResult($"ChatProvider:Endpoint '{SensitiveText.Redact(endpoint.OriginalString)}' must be an absolute http or https address, for example http://localhost:11434.", [nameof(Endpoint)]);
+            }
+        }
+
+        if (Provider == ChatProviderKind.OpenAI && ResolveApiKey() is null)
+        {
+            yield return new ValidationResult($"ChatProvider:ApiKey is not set and the environment variable {ApiKeyEnvironmentVariable} is empty; set one of them (servers without authentication accept any non-empty value).", [nameof(ApiKey)]);
+        }
+    }
 }

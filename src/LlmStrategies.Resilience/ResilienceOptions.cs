@@ -14,7 +14,7 @@ namespace LlmStrategies.Resilience;
 public sealed class ResilienceOptions
 {
     /// <summary>Gets or sets how many times a transient failure is retried. Default 3; 0 disables retries.</summary>
-    [Range(0, 100, ErrorMessage = "ResilienceOptions.MaxRetryAttempts must be between 0 (no retries) and 100.")]
+    [ValueRange(0, 100, ErrorMessage = "ResilienceOptions.MaxRetryAttempts must be between 0 (no retries) and 100.")]
     public int MaxRetryAttempts { get; set; } = 3;
 
     /// <summary>Gets or sets the first retry delay; later ones double (with jitter). Default 1 s.</summary>
@@ -52,11 +52,11 @@ public sealed class ResilienceOptions
     /// Gets or sets the failure ratio (within <see cref="CircuitBreakerSamplingDuration"/>, after
     /// <see cref="CircuitBreakerMinimumThroughput"/> calls) that opens the circuit; <see langword="null"/> disables it. Default 0.5.
     /// </summary>
-    [Range(0.0, 1.0, MinimumIsExclusive = true, ErrorMessage = "ResilienceOptions.CircuitBreakerFailureRatio: the failure ratio must be in (0, 1], or null to disable the circuit breaker.")]
+    [ValueRange(0.0, 1.0, MinimumIsExclusive = true, ErrorMessage = "ResilienceOptions.CircuitBreakerFailureRatio: the failure ratio must be in (0, 1], or null to disable the circuit breaker.")]
     public double? CircuitBreakerFailureRatio { get; set; } = 0.5;
 
     /// <summary>Gets or sets the calls needed in a sampling window before the breaker may open. Default 20.</summary>
-    [Range(2, int.MaxValue, ErrorMessage = "ResilienceOptions.CircuitBreakerMinimumThroughput must be at least 2.")]
+    [ValueRange(2, int.MaxValue, ErrorMessage = "ResilienceOptions.CircuitBreakerMinimumThroughput must be at least 2.")]
     public int CircuitBreakerMinimumThroughput { get; set; } = 20;
 
     /// <summary>Gets or sets the circuit breaker's sampling window. Default 30 s.</summary>
@@ -67,12 +67,19 @@ public sealed class ResilienceOptions
     [DurationRange(0.5, 86400.0, ErrorMessage = "ResilienceOptions.CircuitBreakerBreakDuration must be between 0.5 s and one day.")]
     public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Gets or sets which failures count against the circuit breaker; <see langword="null"/> (default) counts every
+    /// transient failure (<see cref="IsTransient"/>). Narrow it, for example to timeouts and connection failures, so that
+    /// the breaker opens when a server stops answering but not when it rate-limits (429), which retries with Retry-After handle.
+    /// </summary>
+    public Func<Exception, bool>? CircuitBreakerCounts { get; set; }
+
     /// <summary>Gets or sets the most calls in flight at once; <see langword="null"/> (default) for no limit.</summary>
-    [Range(1, int.MaxValue, ErrorMessage = "ResilienceOptions.MaxConcurrency: the concurrency limit must be at least 1, or null for none.")]
+    [ValueRange(1, int.MaxValue, ErrorMessage = "ResilienceOptions.MaxConcurrency: the concurrency limit must be at least 1, or null for none.")]
     public int? MaxConcurrency { get; set; }
 
     /// <summary>Gets or sets how many calls may wait for a concurrency slot before being rejected. Default 1,000.</summary>
-    [Range(0, int.MaxValue, ErrorMessage = "ResilienceOptions.ConcurrencyQueueLimit must be zero or more.")]
+    [ValueRange(0, int.MaxValue, ErrorMessage = "ResilienceOptions.ConcurrencyQueueLimit must be zero or more.")]
     public int ConcurrencyQueueLimit { get; set; } = 1_000;
 
     /// <summary>Gets or sets a delay after which a second, parallel attempt is started if the first has not answered (hedging); <see langword="null"/> (default) disables it.</summary>

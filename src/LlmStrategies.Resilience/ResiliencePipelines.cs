@@ -80,7 +80,7 @@ internal static class ResiliencePipelines
                 MinimumThroughput = options.CircuitBreakerMinimumThroughput,
                 SamplingDuration = options.CircuitBreakerSamplingDuration,
                 BreakDuration = options.CircuitBreakerBreakDuration,
-                ShouldHandle = args => ValueTask.FromResult(IsTransient(options, args.Outcome.Exception, args.Context)),
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(options, args.Outcome.Exception, args.Context) && (options.CircuitBreakerCounts is not { } counts || counts(args.Outcome.Exception!))),
             });
         }
 
@@ -109,7 +109,7 @@ internal static class ResiliencePipelines
 /// counter of resilience events on the host's <see cref="IMeterFactory"/> meter "LlmStrategies.Resilience"
 /// (<c>llmstrategies.resilience.events</c>, tagged with the event name and severity).
 /// </summary>
-internal sealed class ResilienceTelemetry
+internal sealed partial class ResilienceTelemetry
 {
     /// <summary>The name of the meter the event counter is created on.</summary>
     public const string MeterName = "LlmStrategies.Resilience";
@@ -137,10 +137,12 @@ internal sealed class ResilienceTelemetry
             return;
         }
 
+        // Polly's own logger writes the exception (with its stack trace) on every retry event; ours writes one line per
+        // event with the exception's type and message, and the caller logs the final failure once, with its stack trace.
         var options = new TelemetryOptions();
         if (_loggerFactory is not null)
         {
-            options.LoggerFactory = _loggerFactory;
+            options.TelemetryListeners.Add(new EventLogger(_loggerFactory.CreateLogger("LlmStrategies.Resilience")));
         }
 
         if (_events is not null)
@@ -149,6 +151,45 @@ internal sealed class ResilienceTelemetry
         }
 
         builder.ConfigureTelemetry(options);
+    }
+
+    /// <summary>One log line per resilience event, without a stack trace.</summary>
+    private sealed partial class EventLogger(ILogger logger) : TelemetryListener
+    {
+        public override void Write<TResult, TArgs>(in TelemetryEventArguments<TResult, TArgs> args)
+        {
+            var level = args.Event.Severity switch
+            {
+                ResilienceEventSeverity.Critical => LogLevel.Critical,
+                ResilienceEventSeverity.Error => LogLevel.Error,
+                ResilienceEventSeverity.Warning => LogLevel.Warning,
+                ResilienceEventSeverity.Information => LogLevel.Information,
+                ResilienceEventSeverity.Debug => LogLevel.Debug,
+                _ => LogLevel.None,
+            };
+            if (level == LogLevel.None || !logger.IsEnabled(level))
+            {
+                return;
+            }
+
+            var outcome = args.Outcome switch
+            {
+                { Exception: { } exception } => $"{exception.GetType().Name}: {FirstLine(exception.Message)}",
+                { } result => result.Result?.ToString() ?? "no result",
+                null => "no outcome",
+            };
+            var attempt = args.Arguments switch
+            {
+                ExecutionAttemptArguments a => a.AttemptNumber,
+                _ => (int?)null,
+            };
+            Log(logger, level, args.Event.EventName, args.Source.PipelineName ?? "(unnamed)", args.Source.StrategyName ?? "(unnamed)", attempt is { } n ? $", attempt {n}" : string.Empty, outcome);
+        }
+
+        private static string FirstLine(string text) => text.AsSpan().IndexOfAny('\r', '\n') is var end and >= 0 ? text[..end] : text;
+
+        [LoggerMessage(EventId = 1, EventName = "ResilienceEvent", Message = "Resilience event {EventName} in pipeline {PipelineName}, strategy {StrategyName}{Attempt}: {Outcome}")]
+        private static partial void Log(ILogger logger, LogLevel level, string eventName, string pipelineName, string strategyName, string attempt, string outcome);
     }
 
     private sealed class EventCounter(Counter<long> events) : TelemetryListener

@@ -249,7 +249,7 @@ public sealed class LocalEmbeddingGeneratorTests
             Assert.That(() => new LocalEmbeddingGenerator(null!), Throws.ArgumentNullException);
             Assert.That(
                 () => new LocalEmbeddingGenerator(new LocalEmbeddingOptions { ModelDirectory = TestModel.Directory, MaxDegreeOfParallelism = 0 }),
-                Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("MaxDegreeOfParallelism"));
+                Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("MaxDegreeOfParallelism"));
         }
     }
 

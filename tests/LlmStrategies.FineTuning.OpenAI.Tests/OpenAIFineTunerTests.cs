@@ -157,6 +157,45 @@ public class OpenAIFineTunerTests
         });
     }
 
+    [Test]
+    public void MaxRetryAttemptsZero_SendsEachRequestOnce_AndReportsTheServersAnswer()
+    {
+        using var tuner = Tuner(o => o.MaxRetryAttempts = 0);
+        _api.Fail("POST", "/v1/files", 502);
+
+        var ex = Assert.ThrowsAsync<FineTuneApiException>(() => tuner.StartAsync(new FineTuneRequest { BaseModel = "base", TrainingFile = TrainingFile() }))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex.StatusCode, Is.EqualTo(HttpStatusCode.BadGateway));
+            Assert.That(_api.Requests.Count(r => r.Path == "/v1/files"), Is.EqualTo(1), "0 retries: the request is sent once");
+            Assert.That(_time.Waits, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void ErrorMessages_NeverEchoTheApiKey_OrAPasswordInTheEndpoint()
+    {
+        var endpoint = new UriBuilder(_api.Endpoint) { UserName = "admin", Password = "hunter2-endpoint-password" }.Uri;
+        using var tuner = new OpenAIFineTuner(Options(endpoint), _http, _time);
+        var echo = $"Invalid request from key {FineTuningApiEmulator.ApiKey}; contact ops@example.com";
+        _api.Fail("GET", "/v1/fine_tuning/jobs", 400, body: $"{{\"error\":{{\"message\":\"{echo}\",\"type\":\"invalid_request_error\"}}}}");
+
+        var ex = Assert.ThrowsAsync<FineTuneApiException>(() => tuner.GetJobAsync("ftjob-1"))!;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "the injected answer was the one reported");
+            foreach (var text in new[] { ex.Message, ex.ProviderMessage ?? string.Empty })
+            {
+                Assert.That(text, Does.Not.Contain(FineTuningApiEmulator.ApiKey).And.Not.Contain("hunter2").And.Not.Contain("ops@example.com"));
+            }
+
+            Assert.That(ex.ProviderMessage, Does.Contain("Invalid request from key [api key]"), "the rest of the provider's message is kept");
+            Assert.That(ex.Message, Does.Contain(_api.Endpoint.Authority), "the endpoint is still named");
+        });
+    }
+
     private static string WithoutBoundary(RecordedRequest request) =>
         request.Body.Replace(request.ContentType!.Split("boundary=")[1].Trim('"'), "BOUNDARY", StringComparison.Ordinal);
 

@@ -83,7 +83,7 @@ public class PackageConsumerTests
     [TestCase("LlmStrategies.VectorSearch")]
     [TestCase("LlmStrategies.VectorData")]
     [TestCase("LlmStrategies.FineTuning.OpenAI")]
-    [TestCase("LlmStrategies.Abstractions")]
+    [TestCase("LlmStrategies.Postgres")]
     [TestCase("LlmStrategies.Evaluation")]
     [TestCase("LlmStrategies.FineTuning")]
     [TestCase("LlmStrategies.Monitoring")]

@@ -239,6 +239,18 @@ public class ResilientChatClientTests
         });
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    [CancelAfter(60_000)]
+    public async Task Streaming_CancelledAfterTheFirstUpdate_EndsTheStream_AndCancelsTheModelStream(bool defaultRecipe, CancellationToken hangGuard)
+    {
+        // The default recipe's attempt and total timeouts are on (Fast keeps them); the pipeline you bring has none.
+        var inner = new HoldingStreamChatClient();
+        using var client = defaultRecipe ? new ResilientChatClient(inner, Fast()) : new ResilientChatClient(inner, Polly.ResiliencePipeline.Empty);
+
+        await inner.AssertCancellingAfterTheFirstUpdateEndsTheStreamAsync(client, Question, hangGuard);
+    }
+
     [Test]
     public void InvalidOptions_AreRejected_NamingTheSetting()
     {

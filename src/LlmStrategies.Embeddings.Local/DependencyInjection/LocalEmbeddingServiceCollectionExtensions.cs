@@ -31,6 +31,7 @@ public static class LocalEmbeddingServiceCollectionExtensions
 
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalEmbeddingOptions>, LocalEmbeddingOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalEmbeddingOptions>, LocalEmbeddingModelPresenceValidator>());
         return services.AddEmbeddingGenerator(provider => new LocalEmbeddingGenerator(provider.GetRequiredService<IOptions<LocalEmbeddingOptions>>().Value));
     }
 }

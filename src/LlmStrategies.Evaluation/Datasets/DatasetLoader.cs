@@ -19,12 +19,13 @@ public static class DatasetLoader
     /// <param name="path">The file.</param>
     /// <param name="options">Field names and error handling; default <see cref="DatasetLoadOptions"/>.</param>
     /// <returns>The dataset.</returns>
-    /// <exception cref="DatasetFormatException">A record is malformed and <see cref="DatasetLoadOptions.SkipInvalid"/> is off.</exception>
+    /// <exception cref="DatasetFormatException">A record is malformed and <see cref="DatasetLoadOptions.SkipInvalid"/> is off, or a field option names a field no record has.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is empty or two field options name the same field.</exception>
     public static EvaluationDataset LoadJsonl(string path, DatasetLoadOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return JsonlDatasetReader.Load(path, options ?? new DatasetLoadOptions());
+        return JsonlDatasetReader.Load(path, Validated(options));
     }
 
     /// <summary>
@@ -40,7 +41,7 @@ public static class DatasetLoader
     public static EvaluationDataset LoadCsv(string path, DatasetLoadOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return CsvDatasetReader.Load(path, options ?? new DatasetLoadOptions());
+        return CsvDatasetReader.Load(path, Validated(options));
     }
 
     /// <summary>
@@ -57,7 +58,7 @@ public static class DatasetLoader
     public static EvaluationDataset LoadBeir(string directory, DatasetLoadOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
-        return BeirDatasetReader.Load(directory, options ?? new DatasetLoadOptions());
+        return BeirDatasetReader.Load(directory, Validated(options));
     }
 
     /// <summary>
@@ -75,7 +76,7 @@ public static class DatasetLoader
     public static EvaluationDataset LoadSquad(string path, DatasetLoadOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return SquadDatasetReader.Load(path, options ?? new DatasetLoadOptions());
+        return SquadDatasetReader.Load(path, Validated(options));
     }
 
     /// <summary>Loads a dataset by its path: a folder (BEIR), <c>.jsonl</c>, <c>.csv</c> or <c>.json</c> (SQuAD).</summary>
@@ -119,6 +120,9 @@ public static class DatasetLoader
 
         return corpus.Values.ToArray();
     }
+
+    private static DatasetLoadOptions Validated(DatasetLoadOptions? options) =>
+        ValidatedOptions.ThrowIfInvalid(new DatasetLoadOptionsValidator(), options ?? new DatasetLoadOptions());
 
     /// <summary>An id derived from the input, stable when records are reordered.</summary>
     internal static string IdFromInput(string input) => DatasetReading.IdFromInput(input);

@@ -13,22 +13,54 @@ public static class DatasetSplitter
     /// <param name="dataset">The dataset.</param>
     /// <param name="options">Fractions, seed, stratification and grouping; default <see cref="SplitOptions"/>.</param>
     /// <returns>The manifest (save it with the results; apply it with <see cref="SplitManifest.Apply"/>).</returns>
-    /// <exception cref="ArgumentException">The fractions are negative or do not sum to 1.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The fractions are negative or do not sum to 1; the message names them.</exception>
+    /// <exception cref="ArgumentException"><see cref="SplitOptions.GroupBy"/> names a metadata field no item has; the message lists the fields that exist.</exception>
     public static SplitManifest Split(EvaluationDataset dataset, SplitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(dataset);
-        options ??= new SplitOptions();
-        if (options.TrainFraction < 0 || options.DevFraction < 0 || options.TestFraction < 0
-            || Math.Abs(options.TrainFraction + options.DevFraction + options.TestFraction - 1) > 1e-9)
+        options = ValidatedOptions.ThrowIfInvalid(new SplitOptionsValidator(), options ?? new SplitOptions());
+        ThrowIfUnknownField(dataset, options.GroupBy);
+        var groups = Groups(dataset, options.GroupBy);
+        var strata = Strata(groups, options.StratifyByLabel);
+
+        var random = new Random(options.Seed);
+        var fractions = new[] { options.TrainFraction, options.DevFraction, options.TestFraction };
+        var shuffled = strata.Values.Select(list => Shuffled(list, random)).ToArray();
+        var counts = Allocate(shuffled, groups.Count, fractions, random);
+        var assignment = Assign(shuffled, counts);
+
+        var parts = new[] { new List<string>(), new List<string>(), new List<string>() };
+        foreach (var item in dataset.Items)
         {
-            throw new ArgumentException($"Split fractions must be non-negative and sum to 1; got train {options.TrainFraction}, dev {options.DevFraction}, test {options.TestFraction}.", nameof(options));
+            parts[assignment[item.Id]].Add(item.Id);
         }
 
-        // Groups in a canonical order (by key), so the file order of the data does not change the split.
+        string FingerprintOf(List<string> ids) => EvaluationDataset.FingerprintOf(ids.Select(id => dataset.TryGetItem(id, out var item) ? item : throw new InvalidOperationException(id)));
+        return new SplitManifest(dataset.Name, dataset.Fingerprint, options, parts[0], parts[1], parts[2], FingerprintOf(parts[0]), FingerprintOf(parts[1]), FingerprintOf(parts[2]));
+    }
+
+    /// <summary>A grouping field that no item carries is a typo, not a choice: it would silently put every item in a group of its own.</summary>
+    private static void ThrowIfUnknownField(EvaluationDataset dataset, string? field)
+    {
+        if (field is null || dataset.Items.Any(item => item.Metadata.ContainsKey(field)))
+        {
+            return;
+        }
+
+        var known = dataset.Items.SelectMany(item => item.Metadata.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        throw new ArgumentException(
+            $"SplitOptions.GroupBy is '{field}', but no item of dataset '{dataset.Name}' has a metadata field of that name, so nothing would be grouped. " +
+            (known.Length == 0 ? "The items have no metadata fields at all; remove GroupBy or add the field to the data." : $"The fields that exist are: {string.Join(", ", known)}."),
+            nameof(field));
+    }
+
+    /// <summary>Groups in a canonical order (by key), so the file order of the data does not change the split.</summary>
+    private static SortedDictionary<string, List<EvaluationItem>> Groups(EvaluationDataset dataset, string? groupBy)
+    {
         var groups = new SortedDictionary<string, List<EvaluationItem>>(StringComparer.Ordinal);
         foreach (var item in dataset.Items)
         {
-            var key = options.GroupBy is null ? item.Id : "g:" + (item.Metadata.TryGetValue(options.GroupBy, out var g) ? g : "\0" + item.Id);
+            var key = groupBy is null ? item.Id : "g:" + (item.Metadata.TryGetValue(groupBy, out var g) ? g : "\0" + item.Id);
             if (!groups.TryGetValue(key, out var members))
             {
                 groups[key] = members = [];
@@ -37,10 +69,16 @@ public static class DatasetSplitter
             members.Add(item);
         }
 
+        return groups;
+    }
+
+    /// <summary>Groups by stratum: the label of a group's first item, or one stratum when not stratifying.</summary>
+    private static SortedDictionary<string, List<List<EvaluationItem>>> Strata(SortedDictionary<string, List<EvaluationItem>> groups, bool byLabel)
+    {
         var strata = new SortedDictionary<string, List<List<EvaluationItem>>>(StringComparer.Ordinal);
         foreach (var members in groups.Values)
         {
-            var stratum = options.StratifyByLabel ? members[0].Label ?? string.Empty : string.Empty;
+            var stratum = byLabel ? members[0].Label ?? string.Empty : string.Empty;
             if (!strata.TryGetValue(stratum, out var list))
             {
                 strata[stratum] = list = [];
@@ -49,14 +87,17 @@ public static class DatasetSplitter
             list.Add(members);
         }
 
-        var random = new Random(options.Seed);
-        var fractions = new[] { options.TrainFraction, options.DevFraction, options.TestFraction };
-        var shuffled = strata.Values.Select(list => Shuffled(list, random)).ToArray();
+        return strata;
+    }
 
-        // Each stratum gets floor(n·f) groups per part; the remaining slots go, largest remainder first, to the parts
-        // still below their global target, so every stratum is split in about the requested proportions and the totals
-        // match them too (strata of one group, e.g. one label per article, are spread across the parts this way).
-        var totalGroups = groups.Count;
+    /// <summary>
+    /// Groups per stratum and part. Each stratum gets floor(n·f) groups per part; the remaining slots go, largest
+    /// remainder first, to the parts still below their global target, so every stratum is split in about the requested
+    /// proportions and the totals match them too (strata of one group, e.g. one label per article, are spread across
+    /// the parts this way).
+    /// </summary>
+    private static int[][] Allocate(List<List<EvaluationItem>>[] shuffled, int totalGroups, double[] fractions, Random random)
+    {
         var targets = Targets(totalGroups, fractions);
         var counts = new int[shuffled.Length][];
         var global = new int[3];
@@ -92,6 +133,12 @@ public static class DatasetSplitter
             }
         }
 
+        return counts;
+    }
+
+    /// <summary>The part (0 train, 1 dev, 2 test) of every item: each stratum's shuffled groups fill test, then dev, then train.</summary>
+    private static Dictionary<string, int> Assign(List<List<EvaluationItem>>[] shuffled, int[][] counts)
+    {
         var assignment = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var s = 0; s < shuffled.Length; s++)
         {
@@ -108,14 +155,7 @@ public static class DatasetSplitter
             }
         }
 
-        var parts = new[] { new List<string>(), new List<string>(), new List<string>() };
-        foreach (var item in dataset.Items)
-        {
-            parts[assignment[item.Id]].Add(item.Id);
-        }
-
-        string FingerprintOf(List<string> ids) => EvaluationDataset.FingerprintOf(ids.Select(id => dataset.TryGetItem(id, out var item) ? item : throw new InvalidOperationException(id)));
-        return new SplitManifest(dataset.Name, dataset.Fingerprint, options, parts[0], parts[1], parts[2], FingerprintOf(parts[0]), FingerprintOf(parts[1]), FingerprintOf(parts[2]));
+        return assignment;
     }
 
     /// <summary>Fisher–Yates with the given generator, on a copy.</summary>

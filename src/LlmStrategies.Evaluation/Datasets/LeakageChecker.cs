@@ -22,16 +22,7 @@ public sealed class LeakageChecker
     /// <exception cref="ArgumentException">The settings are out of range.</exception>
     public LeakageChecker(LeakageOptions? options = null)
     {
-        _options = options ?? new LeakageOptions();
-        if (_options.HashFunctions <= 0 || _options.Bands <= 0 || _options.HashFunctions % _options.Bands != 0)
-        {
-            throw new ArgumentException($"LeakageOptions.HashFunctions ({_options.HashFunctions}) must be a positive multiple of Bands ({_options.Bands}).", nameof(options));
-        }
-
-        if (_options.ShingleWords <= 0 || _options.NearDuplicateThreshold is <= 0 or > 1)
-        {
-            throw new ArgumentException("LeakageOptions.ShingleWords must be positive and NearDuplicateThreshold in (0, 1].", nameof(options));
-        }
+        _options = ValidatedOptions.ThrowIfInvalid(new LeakageOptionsValidator(), options ?? new LeakageOptions());
 
         var random = new Random(_options.Seed);
         _seeds = new ulong[_options.HashFunctions];

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LlmStrategies.IO;
@@ -83,10 +84,17 @@ public sealed class SplitManifest
     public static SplitManifest Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        AtomicFile.RemoveOrphans(path);
+        var bytes = Utf8TextFile.ReadAllBytes(path);
+        if (Utf8TextFile.FindInvalid(bytes) is { } invalid)
+        {
+            throw new DatasetFormatException(string.Create(CultureInfo.InvariantCulture, $"'{path}' line {invalid.Line} is not valid UTF-8 (byte {invalid.Column} of the line); a split manifest is UTF-8 JSON. Re-create it with DatasetSplitter.Split and SplitManifest.Save."));
+        }
+
         SplitManifestFile? file;
         try
         {
-            file = JsonSerializer.Deserialize(File.ReadAllBytes(path), EvaluationJsonContext.Default.SplitManifestFile);
+            file = JsonSerializer.Deserialize(bytes, EvaluationJsonContext.Default.SplitManifestFile);
         }
         catch (JsonException ex)
         {
@@ -106,6 +114,15 @@ public sealed class SplitManifest
         if (file.DatasetName is null || file.DatasetFingerprint is null || file.Train is null || file.Dev is null || file.Test is null)
         {
             throw new DatasetFormatException($"'{path}' is a truncated split manifest (a required field is missing); re-create it.");
+        }
+
+        foreach (var (part, ids) in new[] { ("train", file.Train), ("dev", file.Dev), ("test", file.Test) })
+        {
+            var blank = ids.FindIndex(string.IsNullOrEmpty);
+            if (blank >= 0)
+            {
+                throw new DatasetFormatException(string.Create(CultureInfo.InvariantCulture, $"'{path}': \"{part}\"[{blank}] is {(ids[blank] is null ? "null" : "empty")}; every entry of a split must be an item id. Re-create the manifest with DatasetSplitter.Split."));
+            }
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -25,13 +26,7 @@ public sealed class LlmJudgeEvaluator : IEvaluator
     public LlmJudgeEvaluator(string rubric, IChatClient? judge = null, LlmJudgeOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(rubric);
-        _options = options ?? new LlmJudgeOptions();
-        if (_options.MinScore >= _options.MaxScore)
-        {
-            throw new ArgumentException($"LlmJudgeOptions.MinScore ({_options.MinScore}) must be below MaxScore ({_options.MaxScore}).", nameof(options));
-        }
-
-        ArgumentException.ThrowIfNullOrWhiteSpace(_options.MetricName, nameof(options));
+        _options = ValidatedOptions.ThrowIfInvalid(new LlmJudgeOptionsValidator(), options ?? new LlmJudgeOptions());
         _rubric = rubric;
         _judge = judge;
         EvaluationMetricNames = [_options.MetricName];
@@ -126,10 +121,11 @@ public sealed class LlmJudgeEvaluator : IEvaluator
     }
 }
 
-/// <summary>Settings of <see cref="LlmJudgeEvaluator"/>.</summary>
-public sealed class LlmJudgeOptions
+/// <summary>Settings of <see cref="LlmJudgeEvaluator"/>. Validated by a source-generated validator when the evaluator is created.</summary>
+public sealed class LlmJudgeOptions : IValidatableObject
 {
     /// <summary>Gets or sets the metric's name. Default "Judge Score".</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "LlmJudgeOptions.MetricName must not be empty; it names the judge's metric in results.")]
     public string MetricName { get; set; } = "Judge Score";
 
     /// <summary>Gets or sets the lowest score. Default 1.</summary>
@@ -140,4 +136,13 @@ public sealed class LlmJudgeOptions
 
     /// <summary>Gets or sets the judge call's chat options (for example temperature 0), or <see langword="null"/>.</summary>
     public ChatOptions? ChatOptions { get; set; }
+
+    /// <inheritdoc/>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (MinScore >= MaxScore)
+        {
+            yield return new ValidationResult($"LlmJudgeOptions.MinScore ({MinScore}) must be below MaxScore ({MaxScore}).", [nameof(MinScore), nameof(MaxScore)]);
+        }
+    }
 }

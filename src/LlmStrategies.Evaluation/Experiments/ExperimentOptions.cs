@@ -1,18 +1,25 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+
 namespace LlmStrategies.Experiments;
 
-/// <summary>How <see cref="ExperimentRunner"/> runs strategies over a test set.</summary>
-public sealed class ExperimentOptions
+/// <summary>How <see cref="ExperimentRunner"/> runs strategies over a test set. Validated by a source-generated validator when the runner is created.</summary>
+public sealed class ExperimentOptions : IValidatableObject
 {
     /// <summary>Gets or sets the experiment's name (reports). Default "experiment".</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "ExperimentOptions.Name must not be empty; it names the experiment in reports.")]
     public string Name { get; set; } = "experiment";
 
     /// <summary>Gets or sets how many times each item is run per strategy (for nondeterministic models; scores are averaged per item). Default 1.</summary>
+    [ValueRange(1, 1_000, ErrorMessage = "ExperimentOptions.Repeats must be between 1 and 1,000 runs per item.")]
     public int Repeats { get; set; } = 1;
 
     /// <summary>Gets or sets the number of calls in flight at once. Default 4.</summary>
+    [ValueRange(1, 1_024, ErrorMessage = "ExperimentOptions.MaxDegreeOfParallelism must be between 1 and 1,024 calls in flight.")]
     public int MaxDegreeOfParallelism { get; set; } = 4;
 
     /// <summary>Gets or sets the maximum calls started per second (a token bucket), or <see langword="null"/> for no limit. Default <see langword="null"/>. Cache hits are not limited.</summary>
+    [ValueRange(0.0, double.MaxValue, MinimumIsExclusive = true, ErrorMessage = "ExperimentOptions.RequestsPerSecond must be a positive, finite number of calls per second, or null for no limit.")]
     public double? RequestsPerSecond { get; set; }
 
     /// <summary>
@@ -22,9 +29,11 @@ public sealed class ExperimentOptions
     public decimal? Budget { get; set; }
 
     /// <summary>Gets or sets the estimated prompt tokens per call beyond the question, for the pre-flight estimate. Default 500.</summary>
+    [ValueRange(0, int.MaxValue, ErrorMessage = "ExperimentOptions.EstimatedPromptOverheadTokens must be zero or more tokens.")]
     public int EstimatedPromptOverheadTokens { get; set; } = 500;
 
     /// <summary>Gets or sets the estimated output tokens per call, for the pre-flight estimate. Default 100.</summary>
+    [ValueRange(0, int.MaxValue, ErrorMessage = "ExperimentOptions.EstimatedOutputTokens must be zero or more tokens.")]
     public int EstimatedOutputTokens { get; set; } = 100;
 
     /// <summary>
@@ -45,4 +54,18 @@ public sealed class ExperimentOptions
 
     /// <summary>The value of <see cref="ClusterBy"/> that picks the grouping field from the data: "auto".</summary>
     public const string AutoCluster = "auto";
+
+    /// <inheritdoc/>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (Budget is < 0)
+        {
+            yield return new ValidationResult(string.Create(CultureInfo.InvariantCulture, $"ExperimentOptions.Budget ({Budget}) must be zero or more, or null for no budget."), [nameof(Budget)]);
+        }
+
+        if (CheckpointPath is not null && string.IsNullOrWhiteSpace(CheckpointPath))
+        {
+            yield return new ValidationResult("ExperimentOptions.CheckpointPath must be a file path, or null for no checkpoint; it is blank.", [nameof(CheckpointPath)]);
+        }
+    }
 }

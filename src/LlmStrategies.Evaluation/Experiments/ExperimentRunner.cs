@@ -36,14 +36,7 @@ public sealed class ExperimentRunner
     /// <param name="timeProvider">The clock; default <see cref="TimeProvider.System"/>.</param>
     public ExperimentRunner(ExperimentOptions? options = null, PriceTable? prices = null, IResponseCache? cache = null, ChatConfiguration? judge = null, TimeProvider? timeProvider = null)
     {
-        _options = options ?? new ExperimentOptions();
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.Repeats, "ExperimentOptions.Repeats");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxDegreeOfParallelism, "ExperimentOptions.MaxDegreeOfParallelism");
-        if (_options.RequestsPerSecond is { } rps && !(rps > 0))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), rps, "ExperimentOptions.RequestsPerSecond must be positive, or null for no limit.");
-        }
-
+        _options = ValidatedOptions.ThrowIfInvalid(new ExperimentOptionsValidator(), options ?? new ExperimentOptions());
         _prices = prices ?? new PriceTable();
         _cache = cache;
         _judge = judge;

@@ -9,7 +9,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class ExperimentsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers <see cref="ExperimentRunner"/> as a singleton configured by <see cref="ExperimentOptions"/>. It uses
+    /// Registers <see cref="ExperimentRunner"/> as a singleton configured by <see cref="ExperimentOptions"/> (validated when
+    /// the host starts, by the same source-generated validator the runner uses; messages name the setting). It uses
     /// the <see cref="PriceTable"/>, <see cref="IResponseCache"/>, <see cref="ChatConfiguration"/> (the judge) and
     /// <see cref="TimeProvider"/> registered in the container, when there are any.
     /// </summary>
@@ -25,7 +26,8 @@ public static class ExperimentsServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        options.Validate(o => o.Repeats > 0 && o.MaxDegreeOfParallelism > 0 && (o.RequestsPerSecond is null || o.RequestsPerSecond > 0) && (o.Budget is null || o.Budget >= 0), "ExperimentOptions: Repeats and MaxDegreeOfParallelism must be positive, RequestsPerSecond positive or unset, Budget non-negative or unset.");
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ExperimentOptions>, ExperimentOptionsValidator>());
         services.TryAddSingleton(sp => new ExperimentRunner(
             sp.GetRequiredService<IOptions<ExperimentOptions>>().Value,
             sp.GetService<PriceTable>(),

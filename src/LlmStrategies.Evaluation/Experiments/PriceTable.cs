@@ -69,24 +69,21 @@ public sealed class PriceTable : IModelPricing
     public static PriceTable Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        PriceTableFile? file;
-        try
+        AtomicFile.RemoveOrphans(path);
+        var file = ReadFile(path);
+        if (file.Currency is not null && string.IsNullOrWhiteSpace(file.Currency))
         {
-            file = JsonSerializer.Deserialize(File.ReadAllBytes(path), ExperimentJsonContext.Default.PriceTableFile);
-        }
-        catch (JsonException ex)
-        {
-            throw new DatasetFormatException($"'{path}' is not a price table: {ex.Message}", ex);
-        }
-
-        if (file is null || file.Schema != Schema || file.Version != 1 || file.Models is null)
-        {
-            throw new DatasetFormatException($"'{path}' is not a version-1 price table (expected \"schema\": \"{Schema}\", \"version\": 1 and a \"models\" object).");
+            throw new DatasetFormatException($"'{path}': \"currency\" is empty; write the currency of the prices (for example \"USD\"), or leave the field out for USD.");
         }
 
         var table = new PriceTable(file.Currency ?? "USD");
-        foreach (var (model, price) in file.Models)
+        foreach (var (model, price) in file.Models!)
         {
+            if (string.IsNullOrWhiteSpace(model))
+            {
+                throw new DatasetFormatException($"'{path}': a model in \"models\" has an empty name; use the model id the provider reports (for example \"gpt-4o-mini\").");
+            }
+
             if (price is null || price.Input < 0 || price.Output < 0 || price.CachedInput < 0)
             {
                 throw new DatasetFormatException($"'{path}': model '{model}' needs non-negative 'input', 'cachedInput' and 'output' prices per million tokens.");
@@ -104,6 +101,32 @@ public sealed class PriceTable : IModelPricing
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(ToFile(), ExperimentJsonContext.Default.PriceTableFile));
+    }
+
+    private static PriceTableFile ReadFile(string path)
+    {
+        var bytes = Utf8TextFile.ReadAllBytes(path);
+        if (Utf8TextFile.FindInvalid(bytes) is { } invalid)
+        {
+            throw new DatasetFormatException(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"'{path}' line {invalid.Line} is not valid UTF-8 (byte {invalid.Column} of the line); save the price table as UTF-8."));
+        }
+
+        PriceTableFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize(bytes, ExperimentJsonContext.Default.PriceTableFile);
+        }
+        catch (JsonException ex)
+        {
+            throw new DatasetFormatException($"'{path}' is not a price table: {ex.Message}", ex);
+        }
+
+        if (file is null || file.Schema != Schema || file.Version != 1 || file.Models is null)
+        {
+            throw new DatasetFormatException($"'{path}' is not a version-1 price table (expected \"schema\": \"{Schema}\", \"version\": 1 and a \"models\" object).");
+        }
+
+        return file;
     }
 
     internal PriceTableFile ToFile() => new()

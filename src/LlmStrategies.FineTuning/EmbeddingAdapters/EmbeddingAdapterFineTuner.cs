@@ -26,16 +26,11 @@ public sealed class EmbeddingAdapterFineTuner : IFineTuner
     /// <param name="generator">The base embedding model the adapters are trained for.</param>
     /// <param name="options">Where adapters go and how they are trained.</param>
     /// <param name="timeProvider">The clock for event times, or <see langword="null"/> for <see cref="TimeProvider.System"/>.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is missing or out of range; the message names it.</exception>
     public EmbeddingAdapterFineTuner(IEmbeddingGenerator<string, Embedding<float>> generator, EmbeddingAdapterFineTunerOptions options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(generator);
-        ArgumentNullException.ThrowIfNull(options);
-        if (string.IsNullOrWhiteSpace(options.OutputDirectory))
-        {
-            throw new ArgumentException("EmbeddingAdapterFineTunerOptions.OutputDirectory is required: the folder the trained adapters are saved in.", nameof(options));
-        }
-
-        ArgumentNullException.ThrowIfNull(options.Training, $"{nameof(options)}.{nameof(options.Training)}");
+        ValidatedOptions.ThrowIfInvalid(new EmbeddingAdapterFineTunerOptionsValidator(), options);
         _generator = generator;
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;

@@ -21,35 +21,10 @@ public sealed class EmbeddingAdapterTrainer
 
     /// <summary>Creates a trainer.</summary>
     /// <param name="options">The hyper-parameters, or <see langword="null"/> for the defaults.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A hyper-parameter is out of range; the message names it.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A hyper-parameter is out of range; the message names it.</exception>
     public EmbeddingAdapterTrainer(EmbeddingAdapterTrainingOptions? options = null)
     {
-        _options = options ?? new EmbeddingAdapterTrainingOptions();
-        const string Name = nameof(options);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.Rank, $"{Name}.{nameof(_options.Rank)}");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.BatchSize, $"{Name}.{nameof(_options.BatchSize)}");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxEpochs, $"{Name}.{nameof(_options.MaxEpochs)}");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.Patience, $"{Name}.{nameof(_options.Patience)}");
-        ArgumentOutOfRangeException.ThrowIfNegative(_options.HardNegativesPerQuery, $"{Name}.{nameof(_options.HardNegativesPerQuery)}");
-        if (!(_options.Temperature > 0) || !double.IsFinite(_options.Temperature))
-        {
-            throw new ArgumentOutOfRangeException(Name, _options.Temperature, "Temperature must be a positive number, for example 0.05.");
-        }
-
-        if (!(_options.LearningRate > 0) || !double.IsFinite(_options.LearningRate))
-        {
-            throw new ArgumentOutOfRangeException(Name, _options.LearningRate, "LearningRate must be a positive number, for example 0.001.");
-        }
-
-        if (!(_options.WeightDecay >= 0) || !double.IsFinite(_options.WeightDecay))
-        {
-            throw new ArgumentOutOfRangeException(Name, _options.WeightDecay, "WeightDecay must be a number ≥ 0.");
-        }
-
-        if (_options.LearningRate * _options.WeightDecay >= 1)
-        {
-            throw new ArgumentOutOfRangeException(Name, _options.WeightDecay, $"LearningRate × WeightDecay is {_options.LearningRate * _options.WeightDecay}; it must be below 1 (each step multiplies the parameters by 1 − LearningRate × WeightDecay).");
-        }
+        _options = ValidatedOptions.ThrowIfInvalid(new EmbeddingAdapterTrainingOptionsValidator(), options ?? new EmbeddingAdapterTrainingOptions());
     }
 
     /// <summary>Trains an adapter.</summary>

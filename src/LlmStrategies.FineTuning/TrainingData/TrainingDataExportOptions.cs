@@ -1,8 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using LlmStrategies.FewShot;
 
 namespace LlmStrategies.FineTuning.TrainingData;
 
-/// <summary>Options for <see cref="TrainingDataExporter"/>.</summary>
+/// <summary>Options for <see cref="TrainingDataExporter"/>. Validated by a source-generated validator when an exporter is created.</summary>
 public sealed class TrainingDataExportOptions
 {
     /// <summary>
@@ -15,6 +16,7 @@ public sealed class TrainingDataExportOptions
     /// Gets or sets the guard that decides whether a training input is a test input (identical or nearly identical
     /// after normalisation). Default: <c>new LeakageGuard(0.9)</c>, the guard few-shot selection uses.
     /// </summary>
+    [Required(ErrorMessage = "TrainingDataExportOptions.LeakageGuard must be set; use new LeakageGuard(1.0) to block exact duplicates only.")]
     public LeakageGuard LeakageGuard { get; set; } = new();
 
     /// <summary>

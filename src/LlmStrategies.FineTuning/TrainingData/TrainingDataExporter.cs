@@ -26,11 +26,7 @@ public sealed class TrainingDataExporter
     /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
     public TrainingDataExporter(TrainingDataExportOptions? options = null)
     {
-        _options = options ?? new TrainingDataExportOptions();
-        if (_options.LeakageGuard is null)
-        {
-            throw new ArgumentException("TrainingDataExportOptions.LeakageGuard must be set; use new LeakageGuard(1.0) to block exact duplicates only.", nameof(options));
-        }
+        _options = ValidatedOptions.ThrowIfInvalid(new TrainingDataExportOptionsValidator(), options ?? new TrainingDataExportOptions());
     }
 
     /// <summary>Finds the training examples that are test items, without writing anything.</summary>

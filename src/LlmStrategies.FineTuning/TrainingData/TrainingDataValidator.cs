@@ -22,16 +22,10 @@ public sealed class TrainingDataValidator
 
     /// <summary>Creates a validator.</summary>
     /// <param name="options">The limits, or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A limit is out of range or the tokenizer is missing; the message names it.</exception>
     public TrainingDataValidator(TrainingDataValidationOptions? options = null)
     {
-        _options = options ?? new TrainingDataValidationOptions();
-        if (_options.Tokenizer is null)
-        {
-            throw new ArgumentException("TrainingDataValidationOptions.Tokenizer must be set, for example to PromptTokenizers.O200kBase.", nameof(options));
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegative(_options.MinimumExamples, $"{nameof(options)}.{nameof(TrainingDataValidationOptions.MinimumExamples)}");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.MaxTokensPerExample, $"{nameof(options)}.{nameof(TrainingDataValidationOptions.MaxTokensPerExample)}");
+        _options = ValidatedOptions.ThrowIfInvalid(new TrainingDataValidationOptionsValidator(), options ?? new TrainingDataValidationOptions());
     }
 
     /// <summary>Validates a file.</summary>

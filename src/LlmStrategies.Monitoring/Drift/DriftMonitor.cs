@@ -30,13 +30,10 @@ public sealed class DriftMonitor : IDisposable
     /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
     /// <param name="meterFactory">Creates the meter; <see langword="null"/> for a meter owned by the monitor.</param>
     /// <param name="timeProvider">The clock for report timestamps; <see langword="null"/> for the system clock.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is out of range; the message names it.</exception>
     public DriftMonitor(DriftMonitorOptions? options = null, IMeterFactory? meterFactory = null, TimeProvider? timeProvider = null)
     {
-        _options = options ?? new DriftMonitorOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.ReferenceSize, 2, "DriftMonitorOptions.ReferenceSize");
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.WindowSize, 2, "DriftMonitorOptions.WindowSize");
-        ArgumentOutOfRangeException.ThrowIfNegative(_options.CompareEvery, "DriftMonitorOptions.CompareEvery");
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MinimumLiveCount, 2, "DriftMonitorOptions.MinimumLiveCount");
+        _options = ValidatedOptions.ThrowIfInvalid(new DriftMonitorOptionsValidator(), options ?? new DriftMonitorOptions());
         _timeProvider = timeProvider ?? TimeProvider.System;
         _meter = meterFactory?.Create(StrategyTelemetry.Name) ?? new Meter(StrategyTelemetry.Name);
         _ownsMeter = meterFactory is null;

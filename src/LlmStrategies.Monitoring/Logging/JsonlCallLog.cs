@@ -14,7 +14,10 @@ namespace LlmStrategies.Monitoring.Logging;
 /// </summary>
 /// <remarks>
 /// Each record is written whole and flushed before <see cref="AppendAsync"/> returns; appends are serialised, so lines
-/// never interleave. A crash can at worst leave a torn last line, which the log loader reports.
+/// never interleave. A crash can at worst leave a torn last line, which the log loader skips and reports. A write that
+/// fails (a full disk) throws from <see cref="AppendAsync"/> and is cut back off the file, so the next record starts on
+/// a line of its own; nothing stays buffered, so <see cref="DisposeAsync"/> has nothing left to write and does not
+/// fail because of it. <c>MonitoredStrategy</c> counts such failures and keeps serving.
 /// </remarks>
 public sealed class JsonlCallLog : IAsyncDisposable
 {
@@ -23,6 +26,7 @@ public sealed class JsonlCallLog : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private long _sequence;
+    private bool _lineOpen;
 
     /// <summary>Opens (or creates) the log for appending.</summary>
     /// <param name="path">The JSONL file.</param>
@@ -41,7 +45,12 @@ public sealed class JsonlCallLog : IAsyncDisposable
 
         _timeProvider = timeProvider ?? TimeProvider.System;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".");
-        _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 4096, FileOptions.Asynchronous);
+        // Unbuffered (every record is one write) and not in Append mode, so a failed write can be cut back off the file.
+        _file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, bufferSize: 0, FileOptions.Asynchronous);
+        if (_file.CanSeek)
+        {
+            _file.Seek(0, SeekOrigin.End);
+        }
     }
 
     /// <summary>Appends one call.</summary>
@@ -87,8 +96,7 @@ public sealed class JsonlCallLog : IAsyncDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await _file.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), CancellationToken.None).ConfigureAwait(false);
-            await _file.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            await WriteRecordAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length)).ConfigureAwait(false);
         }
         finally
         {
@@ -101,6 +109,42 @@ public sealed class JsonlCallLog : IAsyncDisposable
     {
         await _file.DisposeAsync().ConfigureAwait(false);
         _gate.Dispose();
+    }
+
+    private async Task WriteRecordAsync(ReadOnlyMemory<byte> line)
+    {
+        if (_lineOpen)
+        {
+            // An earlier failed write left bytes that could not be cut off: end that fragment's line first.
+            await _file.WriteAsync("\n"u8.ToArray(), CancellationToken.None).ConfigureAwait(false);
+            _lineOpen = false;
+        }
+
+        var start = _file.CanSeek ? _file.Position : -1;
+        try
+        {
+            await _file.WriteAsync(line, CancellationToken.None).ConfigureAwait(false);
+            await _file.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            try
+            {
+                if (start < 0)
+                {
+                    throw new IOException("The call log cannot be cut back: it is not a seekable file.");
+                }
+
+                _file.SetLength(start);
+                _file.Seek(start, SeekOrigin.Begin);
+            }
+            catch (IOException)
+            {
+                _lineOpen = true;
+            }
+
+            throw;
+        }
     }
 
     private static void WriteOptional(Utf8JsonWriter json, string name, long? value)

@@ -10,6 +10,12 @@ namespace LlmStrategies.Monitoring.Logging;
 /// through the <see cref="IRedactorProvider"/>'s redactor for <see cref="LlmDataClassifications.PromptContent"/>
 /// (register one with <c>services.AddLlmContentRedaction()</c>), never logged raw.
 /// </summary>
+/// <remarks>
+/// Failures are logged as the exception's type, the pipeline stage and its message, never the exception object (whose
+/// text, inner exceptions and stack trace can quote the prompt): the message goes through the same redactor as content
+/// when a redactor provider is given, and otherwise has its quoted passages removed and e-mail addresses, phone numbers
+/// and credentials replaced. A fallback reason (which quotes the failure that caused it) is treated the same way.
+/// </remarks>
 public sealed partial class StrategyCallLogger
 {
     private readonly ILogger _logger;
@@ -19,17 +25,17 @@ public sealed partial class StrategyCallLogger
     /// <summary>Creates the logger.</summary>
     /// <param name="logger">Where events go.</param>
     /// <param name="options">Settings; <see langword="null"/> for the defaults (no content).</param>
-    /// <param name="redactorProvider">Provides the redactor for content; required when content is included.</param>
+    /// <param name="redactorProvider">Provides the redactor for content and failure messages; required when content is included.</param>
     /// <exception cref="ArgumentException">Content is included without a redactor provider.</exception>
     public StrategyCallLogger(ILogger logger, CallLoggingOptions? options = null, IRedactorProvider? redactorProvider = null)
     {
         ArgumentNullException.ThrowIfNull(logger);
         _logger = logger;
         _includeContent = options?.IncludeContent ?? false;
-        if (_includeContent)
+        _redactor = redactorProvider?.GetRedactor(new DataClassificationSet(LlmDataClassifications.PromptContent));
+        if (_includeContent && _redactor is null)
         {
-            _redactor = redactorProvider?.GetRedactor(new DataClassificationSet(LlmDataClassifications.PromptContent))
-                ?? throw new ArgumentException("CallLoggingOptions.IncludeContent needs an IRedactorProvider so that prompts and answers are redacted; register one with services.AddLlmContentRedaction().", nameof(redactorProvider));
+            throw new ArgumentException("CallLoggingOptions.IncludeContent needs an IRedactorProvider so that prompts and answers are redacted; register one with services.AddLlmContentRedaction().", nameof(redactorProvider));
         }
     }
 
@@ -43,26 +49,32 @@ public sealed partial class StrategyCallLogger
             return;
         }
 
-        LogCall(
-            result.StrategyName,
-            result.Fingerprint.Value,
-            result.Request.Id,
-            result.Outcome,
-            result.ModelId,
-            result.Usage.InputTokenCount,
-            result.Usage.CachedInputTokenCount,
-            result.Usage.OutputTokenCount,
-            result.Elapsed.TotalMilliseconds,
-            result.FallbackReason);
-        if (_redactor is not null)
+        var state = new CallLogState()
+            .Field("Strategy ", "Strategy", result.StrategyName)
+            .Field(" (", "Fingerprint", result.Fingerprint.Value, ")")
+            .Field(" request ", "RequestId", result.Request.Id)
+            .Field(": ", "Outcome", result.Outcome)
+            .Field(", model ", "Model", result.ModelId)
+            .Field(", tokens in ", "InputTokens", result.Usage.InputTokenCount)
+            .Field(" (cached ", "CachedInputTokens", result.Usage.CachedInputTokenCount, ")")
+            .Field(" out ", "OutputTokens", result.Usage.OutputTokenCount)
+            .Field(", ", "LatencyMs", Math.Round(result.Elapsed.TotalMilliseconds, 1), " ms")
+            .Field(", fallback ", "FallbackReason", result.FallbackReason is { } reason ? Scrub(reason) : null);
+        _logger.Log(LogLevel.Information, CallEvent, state, null, CallLogState.Format);
+        if (_includeContent)
         {
-            var question = _redactor.Redact(result.Request.Question);
+            var question = _redactor!.Redact(result.Request.Question);
             var answer = _redactor.Redact(result.Answer ?? string.Empty);
-            LogContent(result.StrategyName, result.Request.Id, question, answer);
+            var content = new CallLogState()
+                .Field("Strategy ", "Strategy", result.StrategyName)
+                .Field(" request ", "RequestId", result.Request.Id)
+                .Field(" content (redacted): question ", "Question", question)
+                .Field("; answer ", "Answer", answer);
+            _logger.Log(LogLevel.Information, ContentEvent, content, null, CallLogState.Format);
         }
     }
 
-    /// <summary>Logs a call that failed with an exception.</summary>
+    /// <summary>Logs a call that failed with an exception: its type, stage and redacted message, not the exception object.</summary>
     /// <param name="strategy">The strategy's name.</param>
     /// <param name="requestId">The request id, if any.</param>
     /// <param name="exception">The failure.</param>
@@ -74,16 +86,36 @@ public sealed partial class StrategyCallLogger
             return;
         }
 
-        LogFailed(strategy, requestId, (exception as StrategyExecutionException)?.Stage.ToString(), exception.GetType().FullName, exception);
+        var cause = exception is StrategyExecutionException { InnerException: { } inner } ? inner : exception;
+        var state = new CallLogState()
+            .Field("Strategy ", "Strategy", strategy)
+            .Field(" request ", "RequestId", requestId)
+            .Field(" failed in stage ", "Stage", (exception as StrategyExecutionException)?.Stage.ToString())
+            .Field(exception is StrategyExecutionException ? ": " : " failed: ", "ErrorType", cause.GetType().FullName)
+            .Field(": ", "Error", Scrub(cause.Message));
+        _logger.Log(LogLevel.Warning, FailedEvent, state, null, CallLogState.Format);
     }
 
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "Strategy {Strategy} ({Fingerprint}) request {RequestId}: {Outcome}, model {Model}, tokens in {InputTokens} (cached {CachedInputTokens}) out {OutputTokens}, {LatencyMs} ms, fallback {FallbackReason}")]
-    private partial void LogCall(string strategy, string fingerprint, string? requestId, StrategyOutcome outcome, string? model, long? inputTokens, long? cachedInputTokens, long? outputTokens, double latencyMs, string? fallbackReason);
+    /// <summary>Logs that monitoring could not do part of its work for a call that was served anyway (for example a full disk under the call log).</summary>
+    /// <param name="strategy">The strategy's name.</param>
+    /// <param name="component">What failed, for example "call log".</param>
+    /// <param name="exception">The failure.</param>
+    public void LogMonitoringFailure(string strategy, string component, Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        if (_logger.IsEnabled(LogLevel.Warning))
+        {
+            LogMonitoringFailed(strategy, component, exception.GetType().FullName, Scrub(exception.Message));
+        }
+    }
 
-    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Strategy {Strategy} request {RequestId} content (redacted): question {Question}; answer {Answer}")]
-    private partial void LogContent(string strategy, string? requestId, string question, string answer);
+    /// <summary>Redacts failure text with the content redactor, or, without one, removes quoted text and sensitive patterns.</summary>
+    private string Scrub(string text) => _redactor?.Redact(text) ?? SensitiveText.Redact(SensitiveText.WithoutQuotedText(text));
 
-    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Strategy {Strategy} request {RequestId} failed in stage {Stage}: {ErrorType}")]
-    private partial void LogFailed(string strategy, string? requestId, string? stage, string? errorType, Exception exception);
+    private static readonly EventId CallEvent = new(1, "StrategyCall");
+    private static readonly EventId ContentEvent = new(2, "StrategyCallContent");
+    private static readonly EventId FailedEvent = new(3, "StrategyCallFailed");
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Monitoring of strategy {Strategy}: the {Component} failed ({ErrorType}: {Error}); the call was served and monitoring goes on")]
+    private partial void LogMonitoringFailed(string strategy, string component, string? errorType, string error);
 }

@@ -28,16 +28,10 @@ public sealed class OnlineEvaluator : IAsyncDisposable
     /// <summary>Creates the evaluator and starts its background worker.</summary>
     /// <param name="options">Settings.</param>
     /// <param name="meterFactory">Creates the meter; <see langword="null"/> for a meter owned by this instance.</param>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is out of range; the message names it.</exception>
     public OnlineEvaluator(OnlineEvaluationOptions options, IMeterFactory? meterFactory = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(options.Evaluators, "OnlineEvaluationOptions.Evaluators");
-        if (!(options.SampleRate is >= 0 and <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.SampleRate, "OnlineEvaluationOptions.SampleRate must be between 0 and 1.");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.QueueCapacity, "OnlineEvaluationOptions.QueueCapacity");
+        ValidatedOptions.ThrowIfInvalid(new OnlineEvaluationOptionsValidator(), options);
         _options = options;
         _sampler = new Random(options.Seed);
         _queue = Channel.CreateBounded<StrategyResult>(new BoundedChannelOptions(options.QueueCapacity) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true });

@@ -18,19 +18,19 @@ public sealed class HybridFusionOptions
     public FusionMethod Method { get; set; } = FusionMethod.ReciprocalRank;
 
     /// <summary>Gets or sets the weight of the vector list; finite and ≥ 0. Default 1.</summary>
-    [Range(0.0, double.MaxValue, ErrorMessage = "HybridFusionOptions.VectorWeight must be finite and zero or more.")]
+    [ValueRange(0.0, double.MaxValue, ErrorMessage = "HybridFusionOptions.VectorWeight must be finite and zero or more.")]
     public double VectorWeight { get; set; } = 1;
 
     /// <summary>Gets or sets the weight of the keyword (BM25) list; finite and ≥ 0. Default 1.</summary>
-    [Range(0.0, double.MaxValue, ErrorMessage = "HybridFusionOptions.KeywordWeight must be finite and zero or more.")]
+    [ValueRange(0.0, double.MaxValue, ErrorMessage = "HybridFusionOptions.KeywordWeight must be finite and zero or more.")]
     public double KeywordWeight { get; set; } = 1;
 
     /// <summary>Gets or sets k of reciprocal rank fusion; larger values flatten the rank discount. Default 60 (the original paper's value).</summary>
-    [Range(1, 1_000_000, ErrorMessage = "HybridFusionOptions.RrfK must be between 1 and 1,000,000.")]
+    [ValueRange(1, 1_000_000, ErrorMessage = "HybridFusionOptions.RrfK must be between 1 and 1,000,000.")]
     public int RrfK { get; set; } = 60;
 
     /// <summary>Gets or sets how many candidates each list contributes before fusion (at least top + skip). Default 50.</summary>
-    [Range(1, 1_000_000, ErrorMessage = "HybridFusionOptions.CandidatesPerList must be between 1 and 1,000,000.")]
+    [ValueRange(1, 1_000_000, ErrorMessage = "HybridFusionOptions.CandidatesPerList must be between 1 and 1,000,000.")]
     public int CandidatesPerList { get; set; } = 50;
 
     internal HybridFusionOptions Validated()

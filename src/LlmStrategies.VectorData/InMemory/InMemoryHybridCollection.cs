@@ -67,7 +67,7 @@ public sealed class InMemoryHybridCollection<TKey, TRecord> : VectorStoreCollect
     internal InMemoryHybridCollection(string name, InMemoryHybridCollectionOptions? options, StorageRegistry? registry, Func<InMemoryHybridCollectionOptions, CollectionModel> buildModel)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        _options = new InMemoryHybridCollectionOptions(options ?? new InMemoryHybridCollectionOptions());
+        _options = new InMemoryHybridCollectionOptions(ValidatedOptions.ThrowIfInvalid(new InMemoryHybridCollectionOptionsValidator(), options ?? new InMemoryHybridCollectionOptions()));
         _fusion = (_options.Fusion ?? new HybridFusionOptions()).Validated();
         _model = buildModel(_options);
         _fullTextProperties = _model.DataProperties.Where(p => p.IsFullTextIndexed).ToArray();

@@ -1,4 +1,5 @@
 using LlmStrategies.Retrieval.Keyword;
+using Microsoft.Extensions.Options;
 using LlmStrategies.VectorSearch;
 using Microsoft.Extensions.VectorData;
 
@@ -34,8 +35,13 @@ public sealed class InMemoryHybridCollectionOptions : VectorStoreCollectionOptio
     public HnswOptions? Hnsw { get; set; }
 
     /// <summary>Gets or sets the BM25 settings (k1, b, analysis) of full-text properties; <see langword="null"/> for the defaults.</summary>
+    // Not [ValidateObjectMembers]: Bm25Options' range attributes are internal to LlmStrategies, so this assembly's generated
+    // validator cannot run them; the Bm25Index built from these options validates them (OptionsValidationException).
+#pragma warning disable SYSLIB1212
     public Bm25Options? Bm25 { get; set; }
+#pragma warning restore SYSLIB1212
 
     /// <summary>Gets or sets how hybrid search fuses the vector and keyword lists; <see langword="null"/> for the defaults.</summary>
+    [ValidateObjectMembers]
     public HybridFusionOptions? Fusion { get; set; }
 }

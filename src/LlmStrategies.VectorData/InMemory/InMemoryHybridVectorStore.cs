@@ -22,7 +22,7 @@ public sealed class InMemoryHybridVectorStore : VectorStore
     /// <param name="options">Settings for every collection; <see langword="null"/> for the defaults.</param>
     public InMemoryHybridVectorStore(InMemoryHybridVectorStoreOptions? options = null)
     {
-        options ??= new InMemoryHybridVectorStoreOptions();
+        options = ValidatedOptions.ThrowIfInvalid(new InMemoryHybridVectorStoreOptionsValidator(), options ?? new InMemoryHybridVectorStoreOptions());
         _options = new InMemoryHybridVectorStoreOptions
         {
             EmbeddingGenerator = options.EmbeddingGenerator,

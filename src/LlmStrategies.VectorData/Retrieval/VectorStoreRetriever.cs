@@ -31,22 +31,13 @@ public sealed class VectorStoreRetriever<TRecord> : IRetriever, IFingerprintable
     /// <param name="toChunk">Maps a record to the chunk it holds: id, source id, text, offsets and metadata.</param>
     /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
     /// <exception cref="ArgumentException">Hybrid search is asked for but the collection does not implement
-    /// <see cref="IKeywordHybridSearchable{TRecord}"/>, or an option is out of range.</exception>
+    /// <see cref="IKeywordHybridSearchable{TRecord}"/>.</exception>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is out of range; the message names it.</exception>
     public VectorStoreRetriever(IVectorSearchable<TRecord> collection, Func<TRecord, TextChunk> toChunk, VectorStoreRetrieverOptions<TRecord>? options = null)
     {
         ArgumentNullException.ThrowIfNull(collection);
         ArgumentNullException.ThrowIfNull(toChunk);
-        options ??= new VectorStoreRetrieverOptions<TRecord>();
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.Name, "options.Name");
-        if (options.Dimensions is { } dimensions)
-        {
-            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(dimensions, "options.Dimensions");
-        }
-
-        if (!Enum.IsDefined(options.ScoreOrder))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.ScoreOrder, "VectorStoreRetrieverOptions.ScoreOrder is not a defined value.");
-        }
+        options = ValidatedOptions.ThrowIfInvalid(new VectorStoreRetrieverOptionsValidator<TRecord>(), options ?? new VectorStoreRetrieverOptions<TRecord>());
 
         _collection = collection;
         _toChunk = toChunk;

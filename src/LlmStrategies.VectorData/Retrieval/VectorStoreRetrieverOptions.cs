@@ -1,14 +1,16 @@
+using System.ComponentModel.DataAnnotations;
 using System.Linq.Expressions;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
 
 namespace LlmStrategies.VectorData;
 
-/// <summary>Settings of a <see cref="VectorStoreRetriever{TRecord}"/>.</summary>
+/// <summary>Settings of a <see cref="VectorStoreRetriever{TRecord}"/>. Validated by a source-generated validator when the retriever is created.</summary>
 /// <typeparam name="TRecord">The collection's record type.</typeparam>
-public sealed class VectorStoreRetrieverOptions<TRecord>
+public sealed class VectorStoreRetrieverOptions<TRecord> : IValidatableObject
 {
     /// <summary>Gets or sets the name reported in <see cref="RetrievedChunk.RetrieverName"/> and fingerprints. Default "vectorstore".</summary>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "VectorStoreRetrieverOptions.Name must not be empty; it names the retriever in results and fingerprints.")]
     public string Name { get; set; } = "vectorstore";
 
     /// <summary>
@@ -22,6 +24,7 @@ public sealed class VectorStoreRetrieverOptions<TRecord>
     /// <see cref="EmbeddingGenerator"/>, a query embedding of another length fails before anything is sent, with both
     /// numbers in the message (a remote store's own error is often less clear). Default <see langword="null"/>: not checked.
     /// </summary>
+    [ValueRange(1, int.MaxValue, ErrorMessage = "VectorStoreRetrieverOptions.Dimensions must be at least 1, or null to skip the check.")]
     public int? Dimensions { get; set; }
 
     /// <summary>
@@ -54,4 +57,18 @@ public sealed class VectorStoreRetrieverOptions<TRecord>
 
     /// <summary>Gets or sets which way the collection's scores point. Default <see cref="VectorStoreScoreOrder.HigherIsBetter"/>.</summary>
     public VectorStoreScoreOrder ScoreOrder { get; set; } = VectorStoreScoreOrder.HigherIsBetter;
+
+    /// <inheritdoc/>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (!Enum.IsDefined(ScoreOrder))
+        {
+            yield return new ValidationResult($"VectorStoreRetrieverOptions.ScoreOrder '{ScoreOrder}' is not a score order; use HigherIsBetter or LowerIsBetter.", [nameof(ScoreOrder)]);
+        }
+
+        if (ScoreThreshold is { } threshold && !double.IsFinite(threshold))
+        {
+            yield return new ValidationResult($"VectorStoreRetrieverOptions.ScoreThreshold must be a finite number, or null for none; it is {threshold}.", [nameof(ScoreThreshold)]);
+        }
+    }
 }

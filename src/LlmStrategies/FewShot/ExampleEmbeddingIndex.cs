@@ -26,8 +26,7 @@ internal sealed class ExampleEmbeddingIndex : IDisposable
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(embeddings);
-        Options = options ?? new SemanticFewShotOptions();
-        Options.Validate();
+        Options = ValidatedOptions.ThrowIfInvalid(new SemanticFewShotOptionsValidator(), options ?? new SemanticFewShotOptions());
         Guard = Options.Guard ?? new LeakageGuard();
         _store = store;
         _embeddings = embeddings;

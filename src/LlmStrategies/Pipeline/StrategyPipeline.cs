@@ -117,7 +117,7 @@ public sealed class StrategyPipeline : IStrategy
         }
         catch (Exception ex) when (activity is not null)
         {
-            activity.SetStatus(ActivityStatusCode.Error, ex.Message);
+            activity.SetStatus(ActivityStatusCode.Error, FailureText.Of(ex));
             activity.SetTag("error.type", ex is StrategyExecutionException { InnerException: { } inner } ? inner.GetType().FullName : ex.GetType().FullName);
             throw;
         }
@@ -137,7 +137,7 @@ public sealed class StrategyPipeline : IStrategy
         catch (StrategyExecutionException failure) when (!cancellationToken.IsCancellationRequested)
         {
             var result = await _fallbackStrategy.RunAsync(request, cancellationToken).ConfigureAwait(false);
-            return result.WithFallbackReason($"strategy '{Name}' failed in stage {failure.Stage}: {failure.InnerException?.Message ?? failure.Message}");
+            return result.WithFallbackReason($"strategy '{Name}' failed in stage {failure.Stage}: {FailureText.Of(failure)}");
         }
     }
 
@@ -412,7 +412,7 @@ public sealed class StrategyPipeline : IStrategy
             }
             catch (Exception ex) when (ex is not StrategyExecutionException)
             {
-                activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+                activity?.SetStatus(ActivityStatusCode.Error, FailureText.Of(ex));
                 throw new StrategyExecutionException(pipeline.Name, stage, ex);
             }
             finally

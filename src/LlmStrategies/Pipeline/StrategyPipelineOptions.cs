@@ -25,19 +25,19 @@ public sealed class StrategyPipelineOptions
     public string? OutputFormat { get; set; }
 
     /// <summary>Gets or sets the longest question accepted, in characters; longer ones are rejected by input validation. Default 8,000.</summary>
-    [Range(1, QuestionLengthLimit, ErrorMessage = "MaxQuestionLength must be between 1 and 1,000,000 characters; it bounds the question a caller may send.")]
+    [ValueRange(1, QuestionLengthLimit, ErrorMessage = "MaxQuestionLength must be between 1 and 1,000,000 characters; it bounds the question a caller may send.")]
     public int MaxQuestionLength { get; set; } = 8_000;
 
     /// <summary>Gets or sets how many times an answer that fails output validation is sent back to the model for repair. Default 2.</summary>
-    [Range(0, RepairAttemptsLimit, ErrorMessage = "MaxRepairAttempts must be between 0 and 10; each attempt is one more model call per request.")]
+    [ValueRange(0, RepairAttemptsLimit, ErrorMessage = "MaxRepairAttempts must be between 0 and 10; each attempt is one more model call per request.")]
     public int MaxRepairAttempts { get; set; } = 2;
 
     /// <summary>Gets or sets how many few-shot examples to select when a selector is configured. Default 3.</summary>
-    [Range(0, 100, ErrorMessage = "FewShotCount must be between 0 and 100 examples.")]
+    [ValueRange(0, 100, ErrorMessage = "FewShotCount must be between 0 and 100 examples.")]
     public int FewShotCount { get; set; } = 3;
 
     /// <summary>Gets or sets how many chunks to retrieve when a retriever is configured. Default 5.</summary>
-    [Range(1, 1_000, ErrorMessage = "RetrievalTop must be between 1 and 1,000 chunks.")]
+    [ValueRange(1, 1_000, ErrorMessage = "RetrievalTop must be between 1 and 1,000 chunks.")]
     public int RetrievalTop { get; set; } = 5;
 
     /// <summary>Gets or sets the instruction that opens a repair request; the validation errors follow it as a list.</summary>

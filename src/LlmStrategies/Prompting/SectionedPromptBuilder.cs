@@ -35,31 +35,10 @@ public sealed class SectionedPromptBuilder : IPromptBuilder, IFingerprintable
     /// <exception cref="ArgumentException">A budget is set without a tokenizer, or a limit or drop order is invalid.</exception>
     public SectionedPromptBuilder(SectionedPromptBuilderOptions? options = null)
     {
-        options ??= new SectionedPromptBuilderOptions();
-        ArgumentOutOfRangeException.ThrowIfNegative(options.TokensPerMessage, "SectionedPromptBuilderOptions.TokensPerMessage");
-        ArgumentOutOfRangeException.ThrowIfNegative(options.ReplyPrimingTokens, "SectionedPromptBuilderOptions.ReplyPrimingTokens");
+        options = ValidatedOptions.ThrowIfInvalid(new SectionedPromptBuilderOptionsValidator(), options ?? new SectionedPromptBuilderOptions());
         PromptBudget? budget = null;
         if (options.Budget is { } given)
         {
-            if (options.Tokenizer is null)
-            {
-                throw new ArgumentException("A PromptBudget needs SectionedPromptBuilderOptions.Tokenizer to count tokens; set it (for example PromptTokenizers.O200kBase from the LlmStrategies.Tokenizers package, or any Microsoft.ML.Tokenizers Tokenizer) or remove the budget.", nameof(options));
-            }
-
-            foreach (var (name, value) in new[] { ("MaxTotalTokens", given.MaxTotalTokens), ("MaxExampleTokens", given.MaxExampleTokens), ("MaxContextTokens", given.MaxContextTokens), ("MaxConversationTokens", given.MaxConversationTokens) })
-            {
-                if (value is < 0)
-                {
-                    throw new ArgumentException($"PromptBudget.{name} is {value}; a token limit must be zero or more.", nameof(options));
-                }
-            }
-
-            ArgumentNullException.ThrowIfNull(given.DropOrder, "PromptBudget.DropOrder");
-            if (given.DropOrder.Any(k => k is not (PromptSectionKind.Examples or PromptSectionKind.Context or PromptSectionKind.Conversation)))
-            {
-                throw new ArgumentException("PromptBudget.DropOrder may only name Examples, Context and Conversation: the system prompt, instructions, output format and question are never cut.", nameof(options));
-            }
-
             budget = new PromptBudget
             {
                 MaxTotalTokens = given.MaxTotalTokens,

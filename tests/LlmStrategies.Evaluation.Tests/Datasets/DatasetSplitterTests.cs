@@ -143,6 +143,43 @@ public class DatasetSplitterTests
     [Test]
     public void BadFractions_AreRejected()
     {
-        Assert.Throws<ArgumentException>(() => DatasetSplitter.Split(Dataset(5), new SplitOptions { TrainFraction = 0.5, DevFraction = 0.5, TestFraction = 0.5 }));
+        var ex = Assert.Throws<Microsoft.Extensions.Options.OptionsValidationException>(() => DatasetSplitter.Split(Dataset(5), new SplitOptions { TrainFraction = 0.5, DevFraction = 0.5, TestFraction = 0.5 }));
+        Assert.That(ex!.Message, Does.Contain("SplitOptions.TrainFraction (0.5), DevFraction (0.5) and TestFraction (0.5) must sum to 1"));
+        Assert.That(() => DatasetSplitter.Split(Dataset(5), new SplitOptions { TrainFraction = -0.2, DevFraction = 0.6, TestFraction = 0.6 }),
+            Throws.TypeOf<Microsoft.Extensions.Options.OptionsValidationException>().With.Message.Contains("SplitOptions.TrainFraction must be a fraction between 0 and 1"));
+    }
+
+    [Test]
+    public void AMisspeltGroupByField_IsAnErrorNamingItAndTheFieldsThatExist()
+    {
+        var dataset = new EvaluationDataset("articles", Enumerable.Range(0, 20).Select(i => new EvaluationItem
+        {
+            Id = $"q{i}",
+            Input = $"question {i}",
+            Metadata = new Dictionary<string, string> { ["article"] = $"a{i / 4}", ["paragraph"] = $"p{i}" },
+        }));
+
+        var ex = Assert.Throws<ArgumentException>(() => DatasetSplitter.Split(dataset, new SplitOptions { GroupBy = "artcle" }));
+
+        Assert.That(ex!.Message, Does.Contain("SplitOptions.GroupBy is 'artcle'").And.Contain("The fields that exist are: article, paragraph."));
+    }
+
+    [Test]
+    public void ABomInAManifest_Loads_AndANullIdIsAnErrorNamingItsPlace()
+    {
+        using var temp = new TempDirectory();
+        var manifest = DatasetSplitter.Split(Dataset(10));
+        var path = temp.File("split.json");
+        manifest.Save(path);
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. File.ReadAllBytes(path)]);
+
+        var loaded = SplitManifest.Load(path);
+        var withNull = temp.Write("null.json", File.ReadAllText(path).Replace($"\"{manifest.Test[0]}\"", "null", StringComparison.Ordinal));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(loaded.Test, Is.EqualTo(manifest.Test));
+            Assert.That(() => SplitManifest.Load(withNull), Throws.TypeOf<DatasetFormatException>().With.Message.Contains("\"test\"[0] is null"));
+        });
     }
 }

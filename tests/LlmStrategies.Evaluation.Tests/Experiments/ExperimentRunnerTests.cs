@@ -36,6 +36,28 @@ public class ExperimentRunnerTests
     private static IEvaluator[] Evaluators => [new ContainsEvaluator(), new SquadEvaluator(), new RetrievalEvaluator(k: 2), new LatencyCostEvaluator()];
 
     [Test]
+    public void AMisspeltClusterByField_IsAnErrorNamingItAndTheFieldsThatExist_BeforeAnyCall()
+    {
+        var items = new EvaluationDataset("questions", Questions(2).Items.Select(i => new EvaluationItem
+        {
+            Id = i.Id,
+            Input = i.Input,
+            ExpectedOutputs = i.ExpectedOutputs,
+            Metadata = new Dictionary<string, string> { ["article"] = "a", ["title"] = "t" },
+        }));
+        var calls = 0;
+        var strategy = new TestStrategy("s", _ => { Interlocked.Increment(ref calls); return "x"; });
+
+        var ex = Assert.ThrowsAsync<ArgumentException>(() => new ExperimentRunner(new ExperimentOptions { ClusterBy = "artcle" }).RunAsync([new ExperimentStrategy(strategy)], items, [new ContainsEvaluator()]));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Message, Does.Contain("ClusterBy is 'artcle'").And.Contain("The fields are: article, title"));
+            Assert.That(calls, Is.Zero, "the option is checked before any model call");
+        });
+    }
+
+    [Test]
     public async Task RunsEveryStrategyOnEveryItem_AndEvaluates()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
@@ -169,7 +191,7 @@ public class ExperimentRunnerTests
     }
 
     [Test]
-    public async Task Checkpoint_CorruptCompleteLine_FailsLoudly()
+    public async Task Checkpoint_CorruptCompleteLine_IsSkippedWithANote_AndItsRunRepeated()
     {
         var options = new ExperimentOptions { CheckpointPath = _temp.File("checkpoint.jsonl") };
         await new ExperimentRunner(options).RunAsync([new ExperimentStrategy(AllRight())], Questions(3), [new ContainsEvaluator()]);
@@ -177,8 +199,46 @@ public class ExperimentRunnerTests
         lines[2] = "{garbage";
         File.WriteAllLines(options.CheckpointPath, lines);
 
-        var ex = Assert.ThrowsAsync<ExperimentFileException>(() => new ExperimentRunner(options).RunAsync([new ExperimentStrategy(AllRight())], Questions(3), [new ContainsEvaluator()]));
-        Assert.That(ex!.Message, Does.Contain("line 3").And.Contain("corrupt"));
+        var strategy = AllRight();
+        var run = await new ExperimentRunner(options).RunAsync([new ExperimentStrategy(strategy)], Questions(3), [new ContainsEvaluator()]);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(strategy.Calls, Is.EqualTo(1), "only the run on the corrupt line is repeated");
+            Assert.That(run.Records, Has.Count.EqualTo(3));
+            Assert.That(run.Notes, Has.Some.Contains("line 3: it is not a valid record"));
+        });
+    }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task Checkpoint_TwoRunnersOnOneFile_TheSecondFailsNamingIt_TheFirstFinishes()
+    {
+        var options = new ExperimentOptions { CheckpointPath = _temp.File("checkpoint.jsonl"), MaxDegreeOfParallelism = 1 };
+        var started = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var blocking = new TestStrategy("s", r => "answer")
+        {
+            BeforeAnswer = async (_, _) =>
+            {
+                started.TrySetResult();
+                await release.Task;
+            },
+        };
+        var first = new ExperimentRunner(options).RunAsync([new ExperimentStrategy(blocking)], Questions(2), [new ContainsEvaluator()]);
+        await started.Task;
+
+        var ex = Assert.ThrowsAsync<ExperimentFileException>(() => new ExperimentRunner(options).RunAsync([new ExperimentStrategy(blocking)], Questions(2), [new ContainsEvaluator()]));
+        release.SetResult();
+        var run = await first;
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(ex!.Path, Is.EqualTo(Path.GetFullPath(options.CheckpointPath)));
+            Assert.That(ex.Message, Does.Contain("open for writing by another writer"));
+            Assert.That(run.Records, Has.Count.EqualTo(2));
+            Assert.That(File.ReadAllLines(options.CheckpointPath), Has.Length.EqualTo(3), "header and the first runner's two records, nothing interleaved");
+        });
     }
 
     [Test]
@@ -261,7 +321,7 @@ public class ExperimentRunnerTests
         var run = await new ExperimentRunner(new ExperimentOptions { RequestsPerSecond = 1_000 }).RunAsync([new ExperimentStrategy(strategy)], Questions(12), [new ContainsEvaluator()]);
         Assert.That(strategy.Calls, Is.EqualTo(12));
         Assert.That(run.Records, Has.Count.EqualTo(12));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new ExperimentRunner(new ExperimentOptions { RequestsPerSecond = 0 }));
+        Assert.That(() => new ExperimentRunner(new ExperimentOptions { RequestsPerSecond = 0 }), Throws.TypeOf<Microsoft.Extensions.Options.OptionsValidationException>().With.Message.Contains("ExperimentOptions.RequestsPerSecond"));
     }
 
     [Test]

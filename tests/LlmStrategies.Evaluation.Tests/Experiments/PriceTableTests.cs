@@ -53,4 +53,27 @@ public class PriceTableTests
             Assert.That(recosted.Records.Select(r => r.Metrics), Is.EqualTo(run.Records.Select(r => r.Metrics)));
         });
     }
+
+    [TestCase("{\"schema\":\"llmstrategies.price-table\",\"version\":1,\"currency\":\"\",\"models\":{}}", "\"currency\" is empty")]
+    [TestCase("{\"schema\":\"llmstrategies.price-table\",\"version\":1,\"models\":{\"\":{\"input\":1,\"output\":1}}}", "a model in \"models\" has an empty name")]
+    public void EmptyCurrencyOrModel_IsAnErrorNamingTheFile(string json, string expected)
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Write("prices.json", json);
+
+        var ex = Assert.Throws<DatasetFormatException>(() => PriceTable.Load(path));
+
+        Assert.That(ex!.Message, Does.Contain(path).And.Contain(expected));
+    }
+
+    [Test]
+    public void AByteOrderMark_IsAccepted()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.File("prices.json");
+        new PriceTable("EUR").Set("m", new ModelPrice(1, 0.5m, 2)).Save(path);
+        File.WriteAllBytes(path, [0xEF, 0xBB, 0xBF, .. File.ReadAllBytes(path)]);
+
+        Assert.That(PriceTable.Load(path).Currency, Is.EqualTo("EUR"));
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using LlmStrategies.FineTuning.EmbeddingAdapters;
 using LlmStrategies.FineTuning.TrainingData;
 using Microsoft.Extensions.Time.Testing;
@@ -112,7 +113,7 @@ public class EmbeddingAdapterFineTunerTests
         {
             Assert.That(() => tuner.StartAsync(Request(hyperparameters: new() { ["n_layers"] = "2" })), Throws.ArgumentException.With.Message.Contains("'n_layers' is not known"));
             Assert.That(() => tuner.StartAsync(Request(hyperparameters: new() { ["rank"] = "auto" })), Throws.ArgumentException.With.Message.Contains("'auto', not a number"));
-            Assert.That(() => tuner.StartAsync(Request(hyperparameters: new() { ["rank"] = "0" })), Throws.InstanceOf<ArgumentOutOfRangeException>());
+            Assert.That(() => tuner.StartAsync(Request(hyperparameters: new() { ["rank"] = "0" })), Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("Rank"));
         });
     }
 
@@ -132,7 +133,7 @@ public class EmbeddingAdapterFineTunerTests
     [Test]
     public async Task CancelAsync_StopsTraining()
     {
-        var job = await Tuner(maxEpochs: 1_000_000).StartAsync(new FineTuneRequest { BaseModel = "synthetic-model", TrainingFile = PairsFile("t.jsonl", Enumerable.Range(0, 200)) });
+        var job = await Tuner(maxEpochs: 100_000).StartAsync(new FineTuneRequest { BaseModel = "synthetic-model", TrainingFile = PairsFile("t.jsonl", Enumerable.Range(0, 200)) });
 
         var state = await job.CancelAsync();
 
@@ -174,5 +175,5 @@ public class EmbeddingAdapterFineTunerTests
 
     [Test]
     public void Options_NeedAnOutputDirectory() =>
-        Assert.That(() => new EmbeddingAdapterFineTuner(_generator, new EmbeddingAdapterFineTunerOptions()), Throws.ArgumentException.With.Message.Contains("OutputDirectory"));
+        Assert.That(() => new EmbeddingAdapterFineTuner(_generator, new EmbeddingAdapterFineTunerOptions()), Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("OutputDirectory"));
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using LlmStrategies.FineTuning.EmbeddingAdapters;
 
 namespace LlmStrategies.Tests.FineTuning.EmbeddingAdapters;
@@ -192,6 +193,6 @@ public class EmbeddingAdapterTrainerTests
         var property = typeof(EmbeddingAdapterTrainingOptions).GetProperty(option)!;
         property.SetValue(options, property.PropertyType == typeof(int) ? (object)(int)value : value);
 
-        Assert.That(() => new EmbeddingAdapterTrainer(options), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains(option));
+        Assert.That(() => new EmbeddingAdapterTrainer(options), Throws.InstanceOf<OptionsValidationException>().With.Message.Contains(option));
     }
 }

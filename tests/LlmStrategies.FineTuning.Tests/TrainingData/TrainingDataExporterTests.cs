@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Text.Json;
 using LlmStrategies.FewShot;
 using LlmStrategies.FineTuning.TrainingData;
@@ -126,7 +127,7 @@ public class TrainingDataExporterTests
 
     [Test]
     public void Constructor_RejectsAMissingGuard() =>
-        Assert.That(() => new TrainingDataExporter(new TrainingDataExportOptions { LeakageGuard = null! }), Throws.ArgumentException.With.Message.Contains("LeakageGuard"));
+        Assert.That(() => new TrainingDataExporter(new TrainingDataExportOptions { LeakageGuard = null! }), Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("LeakageGuard"));
 
     [Test]
     public void ExportedFile_PassesValidation()

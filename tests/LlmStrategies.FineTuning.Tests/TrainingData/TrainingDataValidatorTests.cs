@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Text;
 using LlmStrategies.FineTuning.TrainingData;
 using LlmStrategies.Prompting;
@@ -245,8 +246,8 @@ public class TrainingDataValidatorTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(() => new TrainingDataValidator(new TrainingDataValidationOptions { Tokenizer = null! }), Throws.ArgumentException.With.Message.Contains("Tokenizer"));
-            Assert.That(() => new TrainingDataValidator(new TrainingDataValidationOptions { MaxTokensPerExample = 0 }), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("MaxTokensPerExample"));
+            Assert.That(() => new TrainingDataValidator(new TrainingDataValidationOptions { Tokenizer = null! }), Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("Tokenizer"));
+            Assert.That(() => new TrainingDataValidator(new TrainingDataValidationOptions { MaxTokensPerExample = 0 }), Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("MaxTokensPerExample"));
         });
     }
 }

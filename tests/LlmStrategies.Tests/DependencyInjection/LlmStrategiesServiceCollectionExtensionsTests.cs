@@ -58,6 +58,75 @@ public class LlmStrategiesServiceCollectionExtensionsTests
     }
 
     [Test]
+    public async Task NamedStrategyOptions_ComeFromTheirConfigurationSection_OnTopOfTheDefaults()
+    {
+        using var host = HostWith(new()
+        {
+            ["LlmStrategies:Defaults:MaxRepairAttempts"] = "1",
+            ["LlmStrategies:Defaults:SystemPrompt"] = "Answer briefly.",
+            ["LlmStrategies:Strategies:rag:MaxRepairAttempts"] = "3",
+            ["LlmStrategies:Strategies:rag:ChatOptions:Temperature"] = "0.25",
+        });
+        await host.StartAsync();
+
+        var monitor = host.Services.GetRequiredService<IOptionsMonitor<StrategyPipelineOptions>>();
+        var rag = monitor.Get("rag");
+        var promptOnly = monitor.Get("prompt-only");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(rag.MaxRepairAttempts, Is.EqualTo(3), "the strategy's own section wins");
+            Assert.That(rag.SystemPrompt, Is.EqualTo("Answer briefly."), "keys the section does not set come from the defaults");
+            Assert.That(rag.ChatOptions?.Temperature, Is.EqualTo(0.25f));
+            Assert.That(promptOnly.MaxRepairAttempts, Is.EqualTo(1));
+            Assert.That(promptOnly.ChatOptions?.Temperature, Is.Null, "one strategy's section does not leak into another");
+            Assert.That(host.Services.GetRequiredKeyedService<StrategyPipeline>("rag").FingerprintText, Does.Contain("max-repair-attempts=3\n"), "the pipeline is built from its named options");
+            Assert.That(host.Services.GetRequiredKeyedService<StrategyPipeline>("prompt-only").FingerprintText, Does.Contain("max-repair-attempts=1\n"));
+        });
+        await host.StopAsync();
+    }
+
+    [Test]
+    public void AnInvalidNamedStrategySetting_FailsAtStartUp_NamingTheStrategyAndTheSetting()
+    {
+        using var host = HostWith(new() { ["LlmStrategies:Strategies:rag:MaxRepairAttempts"] = "25" });
+
+        var ex = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.That(ex!.Message, Does.Contain("Strategy 'rag' (LlmStrategies:Strategies:rag)").And.Contain("MaxRepairAttempts must be between 0 and 10"));
+    }
+
+    [Test]
+    public void ASectionForAStrategyThatIsNotRegistered_FailsAtStartUp_ListingTheRegisteredOnes()
+    {
+        using var host = HostWith(new() { ["LlmStrategies:Strategies:RAG:MaxRepairAttempts"] = "2" });
+
+        var ex = Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.That(ex!.Message, Does.Contain("LlmStrategies:Strategies:RAG configures a strategy named 'RAG'").And.Contain("registered: prompt-only, rag"));
+    }
+
+    [Test]
+    public void AnUnknownKeyInAStrategySection_FailsAtStartUp_NamingTheKey()
+    {
+        using var host = HostWith(new() { ["LlmStrategies:Strategies:rag:MaxRepairAttemps"] = "2" });
+
+        Assert.That(() => host.StartAsync(), Throws.InvalidOperationException.With.Message.Contains("MaxRepairAttemps"));
+    }
+
+    private static IHost HostWith(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddSingleton<IRetriever>(new FixedContextRetriever(Docs));
+        builder.Services.AddBaselineChatClient();
+        builder.Services.AddLlmStrategies(builder.Configuration)
+            .AddStrategy("prompt-only", (_, _) => { })
+            .AddStrategy("rag", (sp, b) => b.UseRetrievalAugmentation(sp.GetRequiredService<IRetriever>(), top: 2));
+        return builder.Build();
+    }
+
+    [Test]
     public void PipelineWithoutAChatClient_SaysHowToRegisterOne()
     {
         var services = new ServiceCollection();

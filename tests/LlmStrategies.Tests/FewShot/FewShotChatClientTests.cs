@@ -99,4 +99,14 @@ public class FewShotChatClientTests
         Assert.That(() => new FewShotChatClient(new ExtractiveBaselineChatClient(), TestFewShotSelector.Returning(), new FewShotChatClientOptions { Count = -1 }),
             Throws.TypeOf<Microsoft.Extensions.Options.OptionsValidationException>().With.Message.Contains("FewShotChatClientOptions.Count"));
     }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task Streaming_CancelledAfterTheFirstUpdate_EndsTheStream_AndCancelsTheInnerStream(CancellationToken hangGuard)
+    {
+        var inner = new HoldingStreamChatClient();
+        using var client = inner.AsBuilder().UseFewShot(TestFewShotSelector.Returning(Pool), o => o.Count = 1).Build();
+
+        await inner.AssertCancellingAfterTheFirstUpdateEndsTheStreamAsync(client, [new ChatMessage(ChatRole.User, "2+2?")], hangGuard);
+    }
 }

@@ -25,7 +25,7 @@ public class StrategyPipelineFallbackTests
         {
             Assert.That(result.StrategyName, Is.EqualTo("rag-only"));
             Assert.That(result.Answer, Is.EqualTo("The warranty lasts two years. [1]"));
-            Assert.That(result.FallbackReason, Is.EqualTo("strategy 'primary' failed in stage ModelCall: model down"));
+            Assert.That(result.FallbackReason, Is.EqualTo("strategy 'primary' failed in stage ModelCall: HttpRequestException: model down"));
         });
     }
 

@@ -94,13 +94,7 @@ public class StrategyTelemetryTests
     public async Task Spans_CoverTheRunAndEachStage_AndMarkFailures()
     {
         var stopped = new List<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == StrategyTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = a => { lock (stopped) { stopped.Add(a); } },
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = ListenToStoppedSpans(stopped);
         using var telemetry = new StrategyTelemetry();
         var ok = new StrategyPipelineBuilder("good", TestChatClient.Answering("a")).UseRetrievalAugmentation(TestRetriever.Returning(Chunk("1", "x"))).UseTelemetry(telemetry).Build();
         var failing = new StrategyPipelineBuilder("bad", new TestChatClient { GetResponseAsyncCallback = (_, _, _) => throw new InvalidOperationException("boom") }).UseTelemetry(telemetry).Build();
@@ -118,6 +112,40 @@ public class StrategyTelemetryTests
             Assert.That(failed.GetTagItem("error.type"), Is.EqualTo(typeof(InvalidOperationException).FullName));
             Assert.That(stopped.Single(a => a.DisplayName == "ModelCall" && a.ParentSpanId == failed.SpanId).Status, Is.EqualTo(ActivityStatusCode.Error));
         });
+    }
+
+    /// <summary>The span status of a failed run names the failure without the prompt it quoted.</summary>
+    [Test]
+    public void AFailureQuotingThePrompt_LeavesNoSecretInTheSpanStatus()
+    {
+        var stopped = new List<Activity>();
+        using var listener = ListenToStoppedSpans(stopped);
+        using var telemetry = new StrategyTelemetry();
+        const string Leaky = "cannot answer 'mail bob@example.com' (user jane@example.com, key sk-abcdefghijklmnopqrstuvwx)";
+        var failing = new StrategyPipelineBuilder("leaky", new TestChatClient { GetResponseAsyncCallback = (_, _, _) => throw new InvalidOperationException(Leaky) }).UseTelemetry(telemetry).Build();
+
+        Assert.That(() => failing.RunAsync(new StrategyRequest("mail bob@example.com")), Throws.TypeOf<StrategyExecutionException>());
+
+        var statuses = stopped.Where(a => a.Status == ActivityStatusCode.Error).Select(a => a.StatusDescription ?? string.Empty).ToArray();
+        Assert.Multiple(() =>
+        {
+            Assert.That(statuses, Has.Length.EqualTo(2), "the run and its model-call stage");
+            Assert.That(statuses, Has.All.Contain("InvalidOperationException: cannot answer [quoted text removed]"));
+            Assert.That(statuses, Has.None.Contain("example.com").And.None.Contain("sk-abc"));
+        });
+    }
+
+    /// <summary>Collects the spans of <see cref="StrategyTelemetry"/> as they stop, until the listener is disposed.</summary>
+    private static ActivityListener ListenToStoppedSpans(List<Activity> stopped)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == StrategyTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => { lock (stopped) { stopped.Add(a); } },
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 }
 

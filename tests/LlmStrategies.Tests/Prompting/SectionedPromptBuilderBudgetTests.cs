@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using LlmStrategies.Prompting;
 using Microsoft.Extensions.AI;
 using static LlmStrategies.Tests.TestDoubles.Samples;
@@ -180,9 +181,9 @@ public class SectionedPromptBuilderBudgetTests
         Assert.Multiple(() =>
         {
             Assert.That(() => new SectionedPromptBuilder(new SectionedPromptBuilderOptions { Budget = new PromptBudget { MaxTotalTokens = 10 } }),
-                Throws.ArgumentException.With.Message.Contains("needs SectionedPromptBuilderOptions.Tokenizer"));
-            Assert.That(() => Builder(new PromptBudget { MaxContextTokens = -1 }), Throws.ArgumentException.With.Message.Contains("MaxContextTokens is -1"));
-            Assert.That(() => Builder(new PromptBudget { DropOrder = [PromptSectionKind.Question] }), Throws.ArgumentException.With.Message.Contains("never cut"));
+                Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("needs SectionedPromptBuilderOptions.Tokenizer"));
+            Assert.That(() => Builder(new PromptBudget { MaxContextTokens = -1 }), Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("MaxContextTokens is -1"));
+            Assert.That(() => Builder(new PromptBudget { DropOrder = [PromptSectionKind.Question] }), Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("never cut"));
         });
     }
 }

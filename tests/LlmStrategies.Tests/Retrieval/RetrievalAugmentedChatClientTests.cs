@@ -100,4 +100,14 @@ public class RetrievalAugmentedChatClientTests
         Assert.That(() => new RetrievalAugmentedChatClient(new ExtractiveBaselineChatClient(), TestRetriever.Returning(), new RetrievalAugmentationOptions { Top = 0 }),
             Throws.TypeOf<Microsoft.Extensions.Options.OptionsValidationException>().With.Message.Contains("RetrievalAugmentationOptions.Top"));
     }
+
+    [Test]
+    [CancelAfter(60_000)]
+    public async Task Streaming_CancelledAfterTheFirstUpdate_EndsTheStream_AndCancelsTheInnerStream(CancellationToken hangGuard)
+    {
+        var inner = new HoldingStreamChatClient();
+        using var client = inner.AsBuilder().UseRetrievalAugmentation(TestRetriever.Returning(Docs)).Build();
+
+        await inner.AssertCancellingAfterTheFirstUpdateEndsTheStreamAsync(client, [new ChatMessage(ChatRole.User, "2+2?")], hangGuard);
+    }
 }

@@ -99,10 +99,8 @@ internal static class BeirDatasetReader
         string qrelsPath, Dictionary<string, (string Text, int Line)> queries, Dictionary<string, SourceDocument> corpus, List<DatasetError> errors)
     {
         var judgments = new Dictionary<string, Dictionary<string, double>>(StringComparer.Ordinal);
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(qrelsPath))
+        foreach (var (lineNumber, line, _, _) in TextLines(qrelsPath, errors))
         {
-            lineNumber++;
             if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
@@ -142,9 +140,14 @@ internal static class BeirDatasetReader
             return null;
         }
 
-        if (!double.TryParse(parts[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var grade))
+        if (!double.TryParse(parts[2], NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed))
         {
             errors.Add(new DatasetError(qrelsPath, line, "score", $"'{parts[2]}' is not a number; write the relevance grade as an integer such as 1 or 2."));
+            return null;
+        }
+
+        if (FiniteGrade(qrelsPath, line, "score", parsed, parts[2], errors) is not { } grade)
+        {
             return null;
         }
 

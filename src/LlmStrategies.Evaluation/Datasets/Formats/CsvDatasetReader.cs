@@ -8,7 +8,7 @@ internal static class CsvDatasetReader
     public static EvaluationDataset Load(string path, DatasetLoadOptions options)
     {
         var errors = new List<DatasetError>();
-        var records = CsvRecordReader.Read(path, File.ReadAllText(path), errors);
+        var records = CsvRecordReader.Read(path, LlmStrategies.IO.Utf8TextFile.Decode(ReadUtf8(path)), errors);
         if (records.Count == 0)
         {
             throw new DatasetFormatException([new DatasetError(path, 0, null, "the file has no header row; the first row must name the columns, including '" + options.InputField + "'.")]);
@@ -99,6 +99,15 @@ internal static class CsvDatasetReader
             if (expected < 0 && options.RequireExpected)
             {
                 throw new DatasetFormatException([new DatasetError(path, line, options.ExpectedField, $"the header has no '{options.ExpectedField}' column; add it, set DatasetLoadOptions.ExpectedField, or set RequireExpected = false.")]);
+            }
+
+            // A CSV has no metadata or judgment columns of its own; the other optional columns must exist when chosen on purpose.
+            var missing = options.ChosenOptionalFields()
+                .Where(f => f.Option is nameof(DatasetLoadOptions.IdField) or nameof(DatasetLoadOptions.ExpectedField) or nameof(DatasetLoadOptions.LabelField) && !column.ContainsKey(f.Field))
+                .ToArray();
+            if (missing.Length > 0)
+            {
+                throw new DatasetFormatException(missing.Select(f => new DatasetError(path, line, f.Field, $"DatasetLoadOptions.{f.Option} is '{f.Field}', but the header has no such column (it has: {string.Join(", ", header)}); correct the option or the header.")).ToList());
             }
 
             return new Columns(header, input, column.GetValueOrDefault(options.IdField, -1), expected, column.GetValueOrDefault(options.LabelField, -1));

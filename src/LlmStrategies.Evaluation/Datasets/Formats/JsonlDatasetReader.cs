@@ -10,15 +10,38 @@ internal static class JsonlDatasetReader
     {
         var errors = new List<DatasetError>();
         var items = new ItemCollector(path, errors);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         ReadJsonLines(path, errors, (line, element) =>
         {
+            foreach (var property in element.EnumerateObject())
+            {
+                seen.Add(property.Name);
+            }
+
             if (ReadItem(path, line, element, options, errors) is { } item)
             {
                 items.Add(item, line);
             }
         });
 
+        ThrowIfUnknownFields(path, options, seen);
         return Finish(options.Name ?? Path.GetFileNameWithoutExtension(path), items.Items, corpus: null, errors, options);
+    }
+
+    /// <summary>A field option changed from its default to a name that no record has is a typo: fail naming the fields that exist.</summary>
+    private static void ThrowIfUnknownFields(string path, DatasetLoadOptions options, HashSet<string> seen)
+    {
+        if (seen.Count == 0)
+        {
+            return;
+        }
+
+        var unknown = options.ChosenOptionalFields().Where(f => !seen.Contains(f.Field)).ToArray();
+        if (unknown.Length > 0)
+        {
+            var fields = string.Join(", ", seen.Order(StringComparer.Ordinal));
+            throw new DatasetFormatException(unknown.Select(f => new DatasetError(path, 0, f.Field, $"DatasetLoadOptions.{f.Option} is '{f.Field}', but no record has a field of that name; the records' fields are: {fields}. Correct the option (or the data).")).ToList());
+        }
     }
 
     private static EvaluationItem? ReadItem(string path, int line, JsonElement element, DatasetLoadOptions options, List<DatasetError> errors)
@@ -217,9 +240,9 @@ internal static class JsonlDatasetReader
                 {
                     errors.Add(new DatasetError(path, line, $"{field}.{entry.Name}", $"the relevance grade must be a number such as 1 or 2, found {Describe(entry.Value)}."));
                 }
-                else
+                else if (FiniteGrade(path, line, $"{field}.{entry.Name}", entry.Value.TryGetDouble(out var grade) ? grade : double.PositiveInfinity, entry.Value.GetRawText(), errors) is { } finite)
                 {
-                    relevant[entry.Name] = entry.Value.GetDouble();
+                    relevant[entry.Name] = finite;
                 }
             }
         }

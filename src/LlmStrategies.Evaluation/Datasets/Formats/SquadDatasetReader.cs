@@ -12,7 +12,7 @@ internal static class SquadDatasetReader
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path));
+            document = JsonDocument.Parse(ReadUtf8(path));
         }
         catch (JsonException ex)
         {
@@ -67,9 +67,10 @@ internal static class SquadDatasetReader
             var q = 0;
             foreach (var qa in paragraph.TryGetProperty("qas", out var qas) && qas.ValueKind == JsonValueKind.Array ? qas.EnumerateArray() : default)
             {
-                if (ReadQuestion(path, $"{paragraphPath}.qas[{q++}]", qa, title, paragraphId, errors) is { } item)
+                var qaPath = $"{paragraphPath}.qas[{q++}]";
+                if (ReadQuestion(path, qaPath, qa, title, paragraphId, errors) is { } item)
                 {
-                    items.Add(item, 0);
+                    items.Add(item, 0, qaPath);
                 }
             }
         }

@@ -1,21 +1,25 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using LlmStrategies.Evaluation.Statistics;
 
 namespace LlmStrategies.Experiments;
 
-/// <summary>Settings of <see cref="RegressionGate"/>.</summary>
-public sealed class RegressionGateOptions
+/// <summary>Settings of <see cref="RegressionGate"/>. Validated by a source-generated validator when the gate is evaluated.</summary>
+public sealed class RegressionGateOptions : IValidatableObject
 {
     /// <summary>Gets the metrics to gate; empty (the default) gates the baseline's primary metric.</summary>
     public ISet<string> Metrics { get; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Gets or sets the largest drop of a metric's mean that is tolerated even when significant. Default 0.01.</summary>
+    [ValueRange(0.0, double.MaxValue, ErrorMessage = "RegressionGateOptions.Tolerance must be a finite drop of zero or more, in the metric's units.")]
     public double Tolerance { get; set; } = 0.01;
 
     /// <summary>Gets or sets the significance level. Default 0.05.</summary>
+    [ValueRange(0.0, 1.0, MinimumIsExclusive = true, MaximumIsExclusive = true, ErrorMessage = "RegressionGateOptions.Alpha must be a significance level between 0 and 1 (both exclusive), for example 0.05.")]
     public double Alpha { get; set; } = 0.05;
 
     /// <summary>Gets or sets the number of random permutations. Default 10,000.</summary>
+    [ValueRange(1, 100_000_000, ErrorMessage = "RegressionGateOptions.Resamples must be between 1 and 100,000,000 (10,000 is usual).")]
     public int Resamples { get; set; } = 10_000;
 
     /// <summary>Gets or sets the seed of the permutation test. Default 7.</summary>
@@ -23,6 +27,15 @@ public sealed class RegressionGateOptions
 
     /// <summary>Gets or sets a value indicating whether strategy errors (a strategy that threw) in the candidate fail the gate. Default <see langword="true"/>.</summary>
     public bool FailOnStrategyErrors { get; set; } = true;
+
+    /// <inheritdoc/>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (Metrics.Any(string.IsNullOrWhiteSpace))
+        {
+            yield return new ValidationResult("RegressionGateOptions.Metrics contains an empty metric name; list the metric names to gate (as the report names them), or none for the primary metric.", [nameof(Metrics)]);
+        }
+    }
 }
 
 /// <summary>One check of the gate.</summary>
@@ -74,7 +87,7 @@ public static class RegressionGate
                 nameof(candidate));
         }
 
-        options ??= new RegressionGateOptions();
+        options = ValidatedOptions.ThrowIfInvalid(new RegressionGateOptionsValidator(), options ?? new RegressionGateOptions());
         var metrics = options.Metrics.Count > 0 ? options.Metrics.ToArray() : [baseline.Settings.PrimaryMetric];
         var findings = new List<GateFinding>();
         foreach (var s in candidate.Strategies)

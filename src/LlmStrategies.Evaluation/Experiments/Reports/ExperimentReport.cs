@@ -113,7 +113,7 @@ public sealed class ExperimentReport
     public static ExperimentReport Create(ExperimentRun run, ReportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(run);
-        options ??= new ReportOptions();
+        options = ValidatedOptions.ThrowIfInvalid(new ReportOptionsValidator(), options ?? new ReportOptions());
         var metricNames = run.MetricNames;
         // A run where every call failed has no metrics at all: it still gets a report (listing the errors), with no
         // recommendation. Otherwise a primary metric the run does not have is a mistake worth an exception.
@@ -347,8 +347,8 @@ public sealed class ExperimentReport
         try
         {
             using var document = JsonDocument.Parse(json);
-            schema = document.RootElement.TryGetProperty("schema", out var s) ? s.GetString() : null;
-            version = document.RootElement.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : -1;
+            schema = FileHeader.Text(document.RootElement, "schema");
+            version = FileHeader.Version(document.RootElement);
         }
         catch (JsonException ex)
         {

@@ -215,16 +215,20 @@ internal static class HtmlReport
             .Select(p => (p.s, m: p.m!, p.x, p.i))
             .ToArray();
         var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" role=\"img\" aria-label=\"{E(metric)} against {E(xLabel)}\">");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{E(metric)} against {E(xLabel)}</text>");
         if (points.Length == 0)
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"60\" font-size=\"12\" fill=\"#a00\">no strategy has both values (unpriced models have no cost)</text>");
+            // Short, so an empty chart does not leave a screen of white space.
+            svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"56\" role=\"img\" aria-label=\"{E(metric)} against {E(xLabel)}\">");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{E(metric)} against {E(xLabel)}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"44\" font-size=\"12\" fill=\"#a00\">no strategy has both values (unpriced models have no cost)</text>");
             return svg.Append("</svg>\n").ToString();
         }
 
+        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" role=\"img\" aria-label=\"{E(metric)} against {E(xLabel)}\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{E(metric)} against {E(xLabel)}</text>");
         var (xMin, xMax) = Range(points.Select(p => p.x));
-        var (yMin, yMax) = Range(points.SelectMany(p => new[] { p.m.Lower, p.m.Upper }));
+        // A score bounded in [0, 1] gets the whole 0–1 axis here too, as in the interval chart.
+        var (yMin, yMax) = points.All(p => p.m.Lower >= 0 && p.m.Upper <= 1) ? (0.0, 1.0) : Range(points.SelectMany(p => new[] { p.m.Lower, p.m.Upper }));
         double Px(double v) => Left + ((v - xMin) / (xMax - xMin) * (Width - Left - Right));
         double Py(double v) => Height - Bottom - ((v - yMin) / (yMax - yMin) * (Height - Top - Bottom));
         svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{Height - Bottom}\" y2=\"{Height - Bottom}\" stroke=\"#888\"/><line x1=\"{Left}\" x2=\"{Left}\" y1=\"{Top}\" y2=\"{Height - Bottom}\" stroke=\"#888\"/>");

@@ -1,9 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using LlmStrategies.Evaluation;
 
 namespace LlmStrategies.Experiments;
 
-/// <summary>How <see cref="ExperimentReport.Create"/> computes statistics and the recommendation.</summary>
-public sealed class ReportOptions
+/// <summary>How <see cref="ExperimentReport.Create"/> computes statistics and the recommendation. Validated by a source-generated validator when a report is created.</summary>
+public sealed class ReportOptions : IValidatableObject
 {
     /// <summary>Gets or sets the metric the recommendation is based on; default the first metric of the run that is not lower-is-better.</summary>
     public string? PrimaryMetric { get; set; }
@@ -28,12 +29,15 @@ public sealed class ReportOptions
     public double MaxFailedShare { get; set; } = 0.05;
 
     /// <summary>Gets or sets the confidence level of the bootstrap intervals. Default 0.95.</summary>
+    [ValueRange(0.0, 1.0, MinimumIsExclusive = true, MaximumIsExclusive = true, ErrorMessage = "ReportOptions.ConfidenceLevel must be between 0 and 1 (both exclusive), for example 0.95.")]
     public double ConfidenceLevel { get; set; } = 0.95;
 
     /// <summary>Gets or sets the significance level of the paired tests. Default 0.05.</summary>
+    [ValueRange(0.0, 1.0, MinimumIsExclusive = true, MaximumIsExclusive = true, ErrorMessage = "ReportOptions.Alpha must be a significance level between 0 and 1 (both exclusive), for example 0.05.")]
     public double Alpha { get; set; } = 0.05;
 
     /// <summary>Gets or sets the number of bootstrap resamples and random sign-flip permutations. Default 10,000.</summary>
+    [ValueRange(1, 100_000_000, ErrorMessage = "ReportOptions.Resamples must be between 1 and 100,000,000 (10,000 is usual).")]
     public int Resamples { get; set; } = 10_000;
 
     /// <summary>Gets or sets the random seed of the bootstrap and the permutation tests. Default 20240601.</summary>
@@ -46,4 +50,13 @@ public sealed class ReportOptions
         LatencyCostEvaluator.CostMetricName,
         LatencyCostEvaluator.TokensMetricName,
     };
+
+    /// <inheritdoc/>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        if (PrimaryMetric is not null && string.IsNullOrWhiteSpace(PrimaryMetric))
+        {
+            yield return new ValidationResult("ReportOptions.PrimaryMetric must name a metric of the run, or be null for the first quality metric; it is blank.", [nameof(PrimaryMetric)]);
+        }
+    }
 }

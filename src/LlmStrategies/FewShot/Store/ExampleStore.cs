@@ -13,6 +13,11 @@ namespace LlmStrategies.FewShot.Store;
 /// a foreign, corrupt or edited file fails to open with <see cref="Retrieval.IndexFormatException"/>.
 /// </para>
 /// <para>
+/// Several stores (in one process or several) may open the same file: each change takes an OS lock on
+/// <c>&lt;file&gt;.lock</c>, and when another store changed the file since this one last read or wrote it, the change is
+/// applied to the file's current content (which this store then publishes), so no store's update is lost.
+/// </para>
+/// <para>
 /// Each change rewrites the whole file, which suits example sets up to tens of thousands; add many examples with one
 /// <see cref="UpsertAsync"/> call. Use <see cref="IExampleStore"/> to plug in an external database instead.
 /// </para>
@@ -23,6 +28,7 @@ public sealed class ExampleStore : IExampleStore, IFingerprintable, IDisposable
     private readonly SemaphoreSlim _writer = new(1, 1);
     private ImmutableSortedDictionary<string, FewShotExample> _examples;
     private long _version;
+    private string? _stamp;
     private (ImmutableSortedDictionary<string, FewShotExample> Snapshot, string Digest)? _digest;
 
     private ExampleStore(string? path, IEnumerable<FewShotExample> examples)
@@ -50,6 +56,7 @@ public sealed class ExampleStore : IExampleStore, IFingerprintable, IDisposable
     {
         var initial = (examples ?? []).ToList();
         initial.ForEach(Validate);
+        ThrowIfRepeated(initial);
         return new ExampleStore(null, initial);
     }
 
@@ -62,7 +69,7 @@ public sealed class ExampleStore : IExampleStore, IFingerprintable, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         var full = System.IO.Path.GetFullPath(path);
         var examples = File.Exists(full) ? ExampleStoreFile.Read(full) : [];
-        return new ExampleStore(full, examples);
+        return new ExampleStore(full, examples) { _stamp = ExampleStoreFile.CurrentStamp(full) };
     }
 
     /// <inheritdoc/>
@@ -86,6 +93,7 @@ public sealed class ExampleStore : IExampleStore, IFingerprintable, IDisposable
         ArgumentNullException.ThrowIfNull(examples);
         var changes = examples.ToList();
         changes.ForEach(Validate);
+        ThrowIfRepeated(changes);
         await ChangeAsync(current => current.SetItems(changes.Select(e => KeyValuePair.Create(e.Id, e))), cancellationToken).ConfigureAwait(false);
     }
 
@@ -146,21 +154,38 @@ public sealed class ExampleStore : IExampleStore, IFingerprintable, IDisposable
         }
     }
 
+    private static void ThrowIfRepeated(List<FewShotExample> examples)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        if (examples.FirstOrDefault(e => !ids.Add(e.Id)) is { } repeated)
+        {
+            throw new ArgumentException($"Two examples have the id '{repeated.Id}'; ids must be unique (one of them would silently replace the other).", nameof(examples));
+        }
+    }
+
     private async Task ChangeAsync(Func<ImmutableSortedDictionary<string, FewShotExample>, ImmutableSortedDictionary<string, FewShotExample>> change, CancellationToken cancellationToken)
     {
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            using var fileLock = _path is null ? null : await ExampleStoreFile.LockAsync(_path, cancellationToken).ConfigureAwait(false);
             var current = _examples;
+            if (_path is not null && ExampleStoreFile.ReadIfChanged(_path, _stamp) is { } onDisk)
+            {
+                // Another store wrote the file since this one last saw it: change its content, not the stale snapshot.
+                current = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, onDisk.Examples.Select(e => KeyValuePair.Create(e.Id, e)));
+                _stamp = onDisk.Stamp;
+            }
+
             var next = change(current);
-            if (ReferenceEquals(next, current))
+            if (ReferenceEquals(next, current) && ReferenceEquals(current, _examples))
             {
                 return;
             }
 
-            if (_path is not null)
+            if (_path is not null && !ReferenceEquals(next, current))
             {
-                ExampleStoreFile.Write(_path, next.Values, BeforeRename);
+                _stamp = ExampleStoreFile.Write(_path, next.Values, BeforeRename);
             }
 
             Volatile.Write(ref _examples, next);

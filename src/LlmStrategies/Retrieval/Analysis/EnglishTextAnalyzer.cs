@@ -29,8 +29,7 @@ public sealed class EnglishTextAnalyzer : IFingerprintable
     /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
     public EnglishTextAnalyzer(TextAnalyzerOptions? options = null)
     {
-        options ??= new TextAnalyzerOptions();
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxTokenLength, 1, "TextAnalyzerOptions.MaxTokenLength");
+        options = ValidatedOptions.ThrowIfInvalid(new TextAnalyzerOptionsValidator(), options ?? new TextAnalyzerOptions());
         StopWords = (options.StopWords ?? DefaultStopWords).Select(w => w.ToLowerInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
         _stopWords = StopWords.ToFrozenSet(StringComparer.Ordinal);
         _stopLookup = _stopWords.GetAlternateLookup<ReadOnlySpan<char>>();

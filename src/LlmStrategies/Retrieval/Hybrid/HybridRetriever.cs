@@ -45,13 +45,7 @@ public sealed class HybridRetriever : IRetriever, IFingerprintable, IContentVers
             throw new ArgumentException("Pass at least one retriever, and no null entries.", nameof(retrievers));
         }
 
-        options ??= new HybridRetrieverOptions();
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.RrfK, "HybridRetrieverOptions.RrfK");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.CandidatesPerRetriever, "HybridRetrieverOptions.CandidatesPerRetriever");
-        if (!Enum.IsDefined(options.Method) || !Enum.IsDefined(options.DeduplicateBy))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), "HybridRetrieverOptions.Method or DeduplicateBy is not a defined value.");
-        }
+        options = ValidatedOptions.ThrowIfInvalid(new HybridRetrieverOptionsValidator(), options ?? new HybridRetrieverOptions());
 
         _options = new HybridRetrieverOptions
         {

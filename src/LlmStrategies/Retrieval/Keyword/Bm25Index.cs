@@ -56,18 +56,7 @@ public sealed partial class Bm25Index : IDisposable
     /// <param name="options">Settings; <see langword="null"/> for the defaults.</param>
     public Bm25Index(Bm25Options? options = null)
     {
-        options ??= new Bm25Options();
-        if (!(options.K1 >= 0) || double.IsInfinity(options.K1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.K1, "Bm25Options.K1 must be a finite number ≥ 0 (typical values 0.9 to 2).");
-        }
-
-        if (!(options.B is >= 0 and <= 1))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.B, "Bm25Options.B must be between 0 and 1 (typical values 0.4 to 0.75).");
-        }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxQueryLength, 1, "Bm25Options.MaxQueryLength");
+        options = ValidatedOptions.ThrowIfInvalid(new Bm25OptionsValidator(), options ?? new Bm25Options());
         _analyzer = new EnglishTextAnalyzer(options.Analyzer);
         _k1 = options.K1;
         _b = options.B;

@@ -26,10 +26,7 @@ public sealed class MultiQueryRetriever : IRetriever, IFingerprintable, IContent
     {
         ArgumentNullException.ThrowIfNull(inner);
         ArgumentNullException.ThrowIfNull(chatClient);
-        options ??= new MultiQueryOptions();
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.Paraphrases, "MultiQueryOptions.Paraphrases");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxOutputTokens, "MultiQueryOptions.MaxOutputTokens");
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.RrfK, "MultiQueryOptions.RrfK");
+        options = ValidatedOptions.ThrowIfInvalid(new MultiQueryOptionsValidator(), options ?? new MultiQueryOptions());
         _inner = inner;
         _chatClient = chatClient;
         _options = new MultiQueryOptions { Paraphrases = options.Paraphrases, MaxOutputTokens = options.MaxOutputTokens, RrfK = options.RrfK };

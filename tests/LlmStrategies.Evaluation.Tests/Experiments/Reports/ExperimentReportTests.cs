@@ -85,7 +85,32 @@ public class ExperimentReportTests
             Assert.That(report.Errors, Has.Count.EqualTo(40));
             Assert.That(report.ToMarkdown(), Does.Contain("### Errors (40)"));
             Assert.That(report.ToHtml(), Does.Contain("connection refused"));
+            Assert.That(MalformedTableRows(report.ToMarkdown()), Is.Empty, "every Markdown table row has its header's number of cells");
         });
+    }
+
+    /// <summary>The rows of Markdown tables whose cell count differs from their table's header (escaped pipes are not separators).</summary>
+    internal static IReadOnlyList<string> MalformedTableRows(string markdown)
+    {
+        var bad = new List<string>();
+        int? columns = null;
+        foreach (var line in markdown.Split('\n'))
+        {
+            if (!line.StartsWith('|'))
+            {
+                columns = null;
+                continue;
+            }
+
+            var cells = line.Replace("\\|", string.Empty, StringComparison.Ordinal).Count(c => c == '|');
+            columns ??= cells;
+            if (cells != columns || !line.TrimEnd().EndsWith('|'))
+            {
+                bad.Add(line);
+            }
+        }
+
+        return bad;
     }
 
     [Test]

@@ -161,4 +161,50 @@ public class ExampleStoreTests
 
         Assert.That(async () => await store.UpsertAsync([new FewShotExample { Id = " ", Input = "i", Output = "o" }]), Throws.ArgumentException.With.Message.Contains("non-empty id"));
     }
+
+    [Test]
+    public async Task TwoStoresOnOneFile_LoseNoUpdate()
+    {
+        using var first = ExampleStore.Open(_path);
+        using var second = ExampleStore.Open(_path);
+
+        await first.UpsertAsync([Example("a")]);
+        await second.UpsertAsync([Example("b")]);
+        await first.RemoveAsync(["missing"]);
+        using var reopened = ExampleStore.Open(_path);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await reopened.ListAsync()).Select(e => e.Id), Is.EqualTo(new[] { "a", "b" }), "the second store's write kept the first one's example");
+            Assert.That((await second.ListAsync()).Select(e => e.Id), Is.EqualTo(new[] { "a", "b" }));
+            Assert.That((await first.ListAsync()).Select(e => e.Id), Is.EqualTo(new[] { "a", "b" }), "the first store picked up the second's change on its next write");
+        });
+    }
+
+    [Test]
+    public void DuplicateIds_AreRejectedNamingTheId()
+    {
+        using var store = ExampleStore.InMemory();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(async () => await store.UpsertAsync([Example("x"), Example("x")]), Throws.ArgumentException.With.Message.Contains("'x'"));
+            Assert.That(() => ExampleStore.InMemory([Example("y"), Example("y")]), Throws.ArgumentException.With.Message.Contains("'y'"));
+        });
+    }
+
+    [Test]
+    public async Task AnOrphanOfAnInterruptedSave_IsRemovedOnTheNextOpen()
+    {
+        using (var store = ExampleStore.Open(_path))
+        {
+            await store.UpsertAsync([Example("a")]);
+        }
+
+        var orphan = Path.Combine(Path.GetDirectoryName(_path)!, $".{Path.GetFileName(_path)}.{Guid.NewGuid():N}.tmp");
+        await File.WriteAllTextAsync(orphan, "{\"format\":");
+        using var reopened = ExampleStore.Open(_path);
+
+        Assert.That(File.Exists(orphan), Is.False);
+    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using LlmStrategies.Retrieval.Hybrid;
 using LlmStrategies.Tests.TestDoubles;
 using static LlmStrategies.Tests.TestDoubles.Samples;
@@ -167,7 +168,7 @@ public class HybridRetrieverTests
         {
             Assert.That(() => new HybridRetriever([]), Throws.ArgumentException);
             Assert.That(() => new WeightedRetriever(TestRetriever.Returning(), 0), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("positive"));
-            Assert.That(() => new HybridRetriever([new(TestRetriever.Returning())], new HybridRetrieverOptions { RrfK = 0 }), Throws.TypeOf<ArgumentOutOfRangeException>());
+            Assert.That(() => new HybridRetriever([new(TestRetriever.Returning())], new HybridRetrieverOptions { RrfK = 0 }), Throws.InstanceOf<OptionsValidationException>().With.Message.Contains("HybridRetrieverOptions.RrfK"));
         });
     }
 

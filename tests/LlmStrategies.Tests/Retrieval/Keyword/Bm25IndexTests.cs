@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using LlmStrategies.Retrieval;
 using LlmStrategies.Retrieval.Analysis;
 using LlmStrategies.Retrieval.Keyword;
@@ -253,8 +254,10 @@ public class Bm25IndexTests
     {
         Assert.Multiple(() =>
         {
-            Assert.That(() => new Bm25Index(new Bm25Options { B = 1.5 }), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("Bm25Options.B"));
-            Assert.That(() => new Bm25Index(new Bm25Options { K1 = double.NaN }), Throws.TypeOf<ArgumentOutOfRangeException>().With.Message.Contains("Bm25Options.K1"));
+            Assert.That(() => new Bm25Index(new Bm25Options { B = 1.5 }), Throws.TypeOf<OptionsValidationException>().With.Message.Contains("Bm25Options.B"));
+            Assert.That(() => new Bm25Index(new Bm25Options { K1 = double.NaN }), Throws.TypeOf<OptionsValidationException>().With.Message.Contains("Bm25Options.K1"));
+            Assert.That(() => new Bm25Index(new Bm25Options { K1 = double.PositiveInfinity }), Throws.TypeOf<OptionsValidationException>().With.Message.Contains("Bm25Options.K1"));
+            Assert.That(() => new Bm25Index(new Bm25Options { MaxQueryLength = 0 }), Throws.TypeOf<OptionsValidationException>().With.Message.Contains("Bm25Options.MaxQueryLength"));
         });
     }
 

@@ -1,12 +1,13 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 
-namespace LlmStrategies.Resilience;
+namespace LlmStrategies;
 
 /// <summary>
 /// A <see cref="TimeSpan"/> (or <see langword="null"/>) between two bounds, for the source-generated options validator.
 /// <see cref="RangeAttribute"/> with <c>typeof(TimeSpan)</c> parses its bounds through type converters, which trimming
-/// cannot keep; this attribute compares ticks.
+/// cannot keep, and the generator's own copy ignores <see cref="ValidationAttribute.ErrorMessage"/>; this attribute compares ticks
+/// and reports the error message written on the option.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
 internal sealed class DurationRangeAttribute(double minimumSeconds, double maximumSeconds) : ValidationAttribute

@@ -1,0 +1,9 @@
+using Microsoft.Extensions.Options;
+
+namespace LlmStrategies.Evaluation;
+
+/// <summary>Validates <see cref="LeakageOptions"/> from its data annotations and cross-field rules (source-generated, trimming-safe).</summary>
+[OptionsValidator]
+internal sealed partial class LeakageOptionsValidator : IValidateOptions<LeakageOptions>
+{
+}
