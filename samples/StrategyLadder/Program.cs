@@ -14,6 +14,7 @@ using LlmStrategies;
 using LlmStrategies.Baseline;
 using LlmStrategies.Embeddings.Local;
 using LlmStrategies.Evaluation;
+using LlmStrategies.Evaluation.Analysis;
 using LlmStrategies.Experiments;
 using LlmStrategies.FineTuning;
 using LlmStrategies.FineTuning.EmbeddingAdapters;
@@ -287,6 +288,29 @@ if (decision is not null)
     });
 }
 
+// 8. Data work: profile → where the recommended rung fails → what to fix first, from the run's records (no model calls).
+//    Skipped when no rung has a single score (every call failed): there is nothing to analyse, and the failures are reported below.
+DataWorkReport? dataWork = null;
+if (run.Records.Any(r => r.Response is not null && r.Metrics.Any(m => m.Name == report.Settings.PrimaryMetric && m.Value is not null)))
+{
+    try
+    {
+        dataWork = await DataWork.AnalyzeAsync(dataset, splits, run, new DataWorkOptions
+        {
+            Strategy = report.Recommendation?.Strategy,      // the recommended rung (default: the best mean)
+            PrimaryMetric = report.Settings.PrimaryMetric,
+            Seed = ladder.Seed,
+        }, embeddings, interruption.Token);                  // without the model: no near-duplicates, no failure clusters
+    }
+    catch (OperationCanceledException) when (interruption.IsRequested)
+    {
+        return interruption.Report();
+    }
+
+    report = report.WithWhereItFails(dataWork);               // "Where it fails" in report.json / .md / .html
+    dataWork.SaveAll(ladder.Output);                          // data-work.json / .md / .html: the profile and every finding
+}
+
 var paths = report.SaveAll(ladder.Output);
 PrintTable(report);
 PrintComparisons(report);
@@ -305,6 +329,11 @@ if (offline)
 
 var reused = run.Records.Count(r => r.FromCache);
 console.WriteLine($"{run.Records.Count} runs, {reused} served from the response cache ({(cache is null ? "disabled" : Path.Combine(ladder.Output, "cache", "responses.jsonl"))}).{(offline ? " SQuAD F1 is low for every rung because the baseline answers with a whole sentence." : string.Empty)}");
+if (dataWork is not null)
+{
+    console.WriteLine(DataWorkConsole.Summary(dataWork, top: 3));
+}
+
 console.WriteLine($"Reports: {string.Join(", ", paths)}");
 
 var example = run.Records.FirstOrDefault(r => r.StrategyName == "rag-bm25" && r.Response?.Outcome == StrategyOutcome.Answered);

@@ -32,6 +32,15 @@ public sealed class DatasetError
     /// <summary>Gets what is wrong and how to fix it.</summary>
     public string Message { get; }
 
+    /// <summary>The first ten errors, one indented line each after a line break, and how many more there are (for exception messages).</summary>
+    internal static string Listing(IReadOnlyList<DatasetError> errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        const int Shown = 10;
+        var more = errors.Count > Shown ? string.Create(CultureInfo.InvariantCulture, $"{Environment.NewLine}  ... and {errors.Count - Shown} more") : string.Empty;
+        return Environment.NewLine + string.Join(Environment.NewLine, errors.Take(Shown).Select(e => "  " + e)) + more;
+    }
+
     /// <summary>Formats as "file:line: field 'x': message".</summary>
     /// <returns>The text.</returns>
     public override string ToString() => string.Create(

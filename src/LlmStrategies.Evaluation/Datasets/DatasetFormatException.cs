@@ -39,10 +39,7 @@ public sealed class DatasetFormatException : FormatException
 
     private static string Describe(IReadOnlyList<DatasetError> errors)
     {
-        ArgumentNullException.ThrowIfNull(errors);
-        const int Shown = 10;
-        var lines = errors.Take(Shown).Select(e => "  " + e);
-        var more = errors.Count > Shown ? $"{Environment.NewLine}  ... and {errors.Count - Shown} more" : string.Empty;
-        return $"{errors.Count} malformed record(s); fix them, or load with SkipInvalid = true to collect them in the dataset's Errors instead:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}{more}";
+        var listing = DatasetError.Listing(errors);
+        return $"{errors.Count} malformed record(s); fix them, or load with SkipInvalid = true to collect them in the dataset's Errors instead:{listing}";
     }
 }

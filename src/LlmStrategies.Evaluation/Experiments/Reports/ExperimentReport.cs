@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using LlmStrategies.Evaluation;
+using LlmStrategies.Evaluation.Analysis;
 using LlmStrategies.IO;
 
 namespace LlmStrategies.Experiments;
@@ -19,8 +20,11 @@ public sealed class ExperimentReport
     /// <summary>The schema name.</summary>
     public const string SchemaName = "llmstrategies.experiment-report";
 
-    /// <summary>The schema version this library writes; it reads this one and version 1 (whose new fields stay empty).</summary>
-    public const int SchemaVersion = 2;
+    /// <summary>
+    /// The schema version this library writes; it reads this one and versions 1 and 2 (whose newer fields stay empty).
+    /// Version 2 added the run id and decisions; version 3 the optional "Where it fails" section (<see cref="WhereItFails"/>).
+    /// </summary>
+    public const int SchemaVersion = 3;
 
     /// <summary>Gets the schema name.</summary>
     [JsonPropertyName("schema")]
@@ -93,6 +97,13 @@ public sealed class ExperimentReport
     /// <summary>Gets the per-item scores.</summary>
     [JsonPropertyName("items")]
     public IReadOnlyList<ItemScores> Items { get; init; } = [];
+
+    /// <summary>
+    /// Gets where the analysed strategy fails and what to fix first, or <see langword="null"/> when no failure analysis was
+    /// attached (see <see cref="WithWhereItFails"/>; always <see langword="null"/> in version 1 and 2 reports).
+    /// </summary>
+    [JsonPropertyName("whereItFails")]
+    public WhereItFails? WhereItFails { get; init; }
 
     /// <summary>Computes the report of a run.</summary>
     /// <param name="run">The run.</param>
@@ -254,8 +265,39 @@ public sealed class ExperimentReport
         return Copy(Currency, Prices, Strategies, (Recommendation, NoRecommendation), Notes, [.. Decisions, decision]);
     }
 
+    /// <summary>
+    /// Returns a copy with a "Where it fails" section made from a failure analysis of this report's run: the analysed
+    /// strategy's failure analysis, the top findings with their evidence, and the items they point at. The Markdown and
+    /// HTML renderings show it after the comparisons.
+    /// </summary>
+    /// <param name="analysis">The analysis, from <see cref="DataWork.AnalyzeAsync(EvaluationDataset, DatasetSplits?, ExperimentRun, DataWorkOptions?, Microsoft.Extensions.AI.IEmbeddingGenerator{string, Microsoft.Extensions.AI.Embedding{float}}?, CancellationToken)"/> on the run this report was made from.</param>
+    /// <param name="topFindings">How many findings to show. Default <see cref="WhereItFails.DefaultTopFindings"/>.</param>
+    /// <returns>The copy; this report is unchanged. An earlier section is replaced.</returns>
+    /// <exception cref="ArgumentException">The analysis is of another experiment or another test set than this report's.</exception>
+    public ExperimentReport WithWhereItFails(DataWorkReport analysis, int topFindings = WhereItFails.DefaultTopFindings)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(topFindings);
+        var failures = analysis.Failures;
+        if (!string.Equals(failures.Experiment, Name, StringComparison.Ordinal) || !string.Equals(failures.TestSet.Fingerprint, Dataset.Fingerprint, StringComparison.Ordinal))
+        {
+            throw new ArgumentException(
+                $"The analysis is of experiment '{failures.Experiment}' on test set {failures.TestSet.Fingerprint}, but this report is of '{Name}' on {Dataset.Fingerprint}; analyse the run this report was made from.",
+                nameof(analysis));
+        }
+
+        var section = new WhereItFails
+        {
+            Failures = failures,
+            Findings = analysis.Findings.Take(topFindings).ToArray(),
+            TotalFindings = analysis.Findings.Count,
+            Items = analysis.ItemDetails,
+        };
+        return Copy(Currency, Prices, Strategies, (Recommendation, NoRecommendation), Notes, whereItFails: section);
+    }
+
     /// <summary>A copy of this report's run, settings, comparisons, errors and items with new costs, recommendation and notes.</summary>
-    private ExperimentReport Copy(string currency, IReadOnlyDictionary<string, ModelPrice> prices, IReadOnlyList<StrategyReport> strategies, (Recommendation? Made, string? NoBasis) recommendation, IReadOnlyList<string> notes, IReadOnlyList<ReportDecision>? decisions = null) => new()
+    private ExperimentReport Copy(string currency, IReadOnlyDictionary<string, ModelPrice> prices, IReadOnlyList<StrategyReport> strategies, (Recommendation? Made, string? NoBasis) recommendation, IReadOnlyList<string> notes, IReadOnlyList<ReportDecision>? decisions = null, WhereItFails? whereItFails = null) => new()
     {
         Name = Name,
         RunId = RunId,
@@ -273,6 +315,7 @@ public sealed class ExperimentReport
         Errors = Errors,
         Notes = notes,
         Items = Items,
+        WhereItFails = whereItFails ?? WhereItFails,
     };
 
     /// <summary>Loads a report written by <see cref="Save(string)"/>.</summary>
@@ -317,9 +360,9 @@ public sealed class ExperimentReport
             throw new ExperimentFileException($"not an experiment report: its schema is '{schema}', expected '{SchemaName}'.");
         }
 
-        if (version is not (1 or SchemaVersion))
+        if (version is < 1 or > SchemaVersion)
         {
-            throw new ExperimentFileException($"an experiment report of version {version}; this library reads versions 1 and {SchemaVersion}. Regenerate the baseline with this version.");
+            throw new ExperimentFileException($"an experiment report of version {version}; this library reads versions 1 to {SchemaVersion}. Regenerate the baseline with this version.");
         }
 
         try

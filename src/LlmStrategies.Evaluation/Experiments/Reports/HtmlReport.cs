@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using LlmStrategies.Evaluation.Analysis;
 using static LlmStrategies.Experiments.ReportFormatting;
 
 namespace LlmStrategies.Experiments;
@@ -59,6 +60,11 @@ internal static class HtmlReport
             }
 
             html.Append(CultureInfo.InvariantCulture, $"</table><p>* significant at α = {report.Settings.Alpha} after Holm's correction over the comparisons against the best on that metric.</p>\n");
+        }
+
+        if (report.WhereItFails is { } whereItFails)
+        {
+            html.Append(DataWorkHtml.RenderSection(whereItFails));
         }
 
         if (report.Errors.Count > 0)

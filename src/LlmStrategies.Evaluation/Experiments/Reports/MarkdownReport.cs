@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LlmStrategies.Evaluation.Analysis;
 using static LlmStrategies.Experiments.ReportFormatting;
 
 namespace LlmStrategies.Experiments;
@@ -34,6 +35,11 @@ internal static class MarkdownReport
             {
                 md.Append("- ").Append(Escape(line)).Append('\n');
             }
+        }
+
+        if (report.WhereItFails is { } whereItFails)
+        {
+            DataWorkMarkdown.RenderSection(md, whereItFails);
         }
 
         Errors(md, report);

@@ -154,7 +154,7 @@ public class ExperimentReportTests
 
         Assert.Multiple(() =>
         {
-            Assert.That(text, Does.Contain("\"schema\": \"llmstrategies.experiment-report\"").And.Contain("\"version\": 2"));
+            Assert.That(text, Does.Contain("\"schema\": \"llmstrategies.experiment-report\"").And.Contain("\"version\": 3"));
             Assert.That(loaded.Strategies.Single().Metrics.Select(m => m.Mean), Is.EqualTo(report.Strategies.Single().Metrics.Select(m => m.Mean)));
             Assert.That(loaded.Items, Has.Count.EqualTo(40));
             Assert.That(loaded.ToJson(), Is.EqualTo(report.ToJson()));
@@ -165,7 +165,7 @@ public class ExperimentReportTests
     public async Task AVersion1Report_StillLoads_WithItsNewFieldsEmpty()
     {
         var report = ExperimentReport.Create(await RunAsync(ExperimentRunnerTests.AllRight()), new ReportOptions { Resamples = 200 });
-        var version1 = report.ToJson().Replace("\"version\": 2", "\"version\": 1", StringComparison.Ordinal).Replace($"\"runId\": \"{report.RunId}\",", string.Empty, StringComparison.Ordinal);
+        var version1 = report.ToJson().Replace("\"version\": 3", "\"version\": 1", StringComparison.Ordinal).Replace($"\"runId\": \"{report.RunId}\",", string.Empty, StringComparison.Ordinal);
 
         var loaded = ExperimentReport.FromJson(version1);
 
@@ -182,8 +182,8 @@ public class ExperimentReportTests
     {
         using var temp = new TempDirectory();
         Assert.Throws<ExperimentFileException>(() => ExperimentReport.Load(temp.Write("a.json", "{\"schema\": \"other\", \"version\": 1}")));
-        var ex = Assert.Throws<ExperimentFileException>(() => ExperimentReport.Load(temp.Write("b.json", "{\"schema\": \"llmstrategies.experiment-report\", \"version\": 3}")));
-        Assert.That(ex!.Message, Does.Contain("version 3"));
+        var ex = Assert.Throws<ExperimentFileException>(() => ExperimentReport.Load(temp.Write("b.json", "{\"schema\": \"llmstrategies.experiment-report\", \"version\": 4}")));
+        Assert.That(ex!.Message, Does.Contain("version 4").And.Contain("versions 1 to 3"));
     }
 
     [Test]
