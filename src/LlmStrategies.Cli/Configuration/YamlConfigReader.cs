@@ -8,15 +8,22 @@ internal static class YamlConfigReader
 {
     public static ConfigNode Read(string text, string file)
     {
+        const string Fix = "check the indentation (spaces, not tabs), close every [ and {, and quote values that contain ': ' or start with a special character.";
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
             var message = (ex.InnerException?.Message ?? ex.Message).Trim();
-            throw new ConfigException([new ConfigError(file, Position(ex.Start), $"not valid YAML: {message}", "check the indentation (spaces, not tabs) and quote values that contain ': ' or start with a special character.")]);
+            throw new ConfigException([new ConfigError(file, Position(ex.Start), $"not valid YAML: {message}", Fix)]);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Some malformed documents end the event stream early; the last event parsed is where it went wrong.
+            throw new ConfigException([new ConfigError(file, parser.Current is { } last ? Position(last.End) : new SourcePosition(1, 1), $"not valid YAML: the document ends inside an unfinished structure ({ex.Message}).", Fix)]);
         }
 
         if (stream.Documents.Count == 0)
