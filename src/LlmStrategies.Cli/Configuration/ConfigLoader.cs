@@ -56,6 +56,11 @@ internal static class ConfigLoader
             r.Error(map["dataset"]!, "a strategy uses RAG, but the dataset has no corpus of documents to retrieve from.", "add 'corpus: documents.jsonl' (one {\"_id\": ..., \"text\": ...} per line) under dataset, or use a SQuAD or BEIR dataset, which bring their documents.");
         }
 
+        if (dataset is not null && tune is not null && tune.Space.Strategy.Any(s => s.Contains("rag", StringComparison.Ordinal)) && dataset.Corpus is null && dataset.Format is DatasetFormat.Jsonl or DatasetFormat.Csv)
+        {
+            r.Error(map["tune"]!, "tune.space.strategy includes RAG, but the dataset has no corpus of documents to retrieve from.", "add 'corpus: documents.jsonl' under dataset, or drop rag and few-shot+rag from tune.space.strategy.");
+        }
+
         if (run.Budget is not null)
         {
             foreach (var m in models.Where(m => m.Provider == ProviderKind.OpenAI && m.Price is null))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LlmStrategies.Experiments;
+using LlmStrategies.Tuning;
 
 namespace LlmStrategies.Cli.Running;
 
@@ -36,6 +37,9 @@ internal sealed class ProgressDisplay(CliConsole console, string label) : IProgr
             }
         }
     }
+
+    /// <summary>The same display for the tuner's progress (its phases count runs as the experiment runner does).</summary>
+    public IProgress<TuningProgress> ForTuning() => new TuningAdapter(this);
 
     /// <summary>Ends the display: finishes the bar's line, or writes a last line when redirected.</summary>
     public void Complete()
@@ -83,4 +87,9 @@ internal sealed class ProgressDisplay(CliConsole console, string label) : IProgr
     private static string Format(TimeSpan t) => t.TotalHours >= 1
         ? string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours}h{t.Minutes:D2}m")
         : t.TotalMinutes >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalMinutes}m{t.Seconds:D2}s") : string.Create(CultureInfo.InvariantCulture, $"{(int)Math.Ceiling(t.TotalSeconds)}s");
+
+    private sealed class TuningAdapter(ProgressDisplay display) : IProgress<TuningProgress>
+    {
+        public void Report(TuningProgress value) => display.Report(new ExperimentProgress(value.Completed, value.Total, 0, value.Spent, value.Phase));
+    }
 }
