@@ -39,7 +39,7 @@ internal static class CliApp
         var initJson = new Option<bool>("--json") { Description = "Write llmstrategies.json instead of llmstrategies.yaml." };
         var initForce = new Option<bool>("--force") { Description = "Overwrite existing files." };
         var init = new Command("init", "Write a commented example config, its JSON Schema and a tiny dataset; then 'eval' runs offline at once.") { initDir, initJson, initForce };
-        init.SetAction(p => Guard(console, p.GetValue(output) == "json", () => InitCommand.Run(p.GetRequiredValue(initDir), p.GetValue(initJson), p.GetValue(initForce), p.GetValue(output) == "json", console)));
+        init.SetAction((p, _) => GuardAsync(console, p.GetValue(output) == "json", () => Task.FromResult(InitCommand.Run(p.GetRequiredValue(initDir), p.GetValue(initJson), p.GetValue(initForce), p.GetValue(output) == "json", console))));
 
         var config = new Option<string>("--config", "-c") { Description = "The config file (YAML, or JSON by its .json extension).", Required = true };
         var junit = new Option<string?>("--junit") { Description = "Write JUnit XML: a test case per gate check and per failing item × rung." };
@@ -57,15 +57,15 @@ internal static class CliApp
         var alpha = new Option<double>("--alpha") { Description = "The significance level.", DefaultValueFactory = _ => 0.05 };
         var passScore = new Option<double>("--item-pass-score") { Description = "Items scoring below this on the primary metric are failing JUnit test cases.", DefaultValueFactory = _ => 0.5 };
         var gate = new Command("gate", "Compare a current run with a baseline run; exit 1 on a significant regression.") { gateBaseline, gateCurrent, metric, tolerance, alpha, passScore, junit, summary };
-        gate.SetAction(p => Guard(console, p.GetValue(output) == "json", () => GateCommand.Run(
-            new GateArguments(p.GetRequiredValue(gateBaseline), p.GetRequiredValue(gateCurrent), p.GetValue(metric) ?? [], p.GetValue(tolerance), p.GetValue(alpha), p.GetValue(passScore), JUnit: p.GetValue(junit), Summary: p.GetValue(summary), JsonOutput: p.GetValue(output) == "json"), console)));
+        gate.SetAction((p, _) => GuardAsync(console, p.GetValue(output) == "json", () => Task.FromResult(GateCommand.Run(
+            new GateArguments(p.GetRequiredValue(gateBaseline), p.GetRequiredValue(gateCurrent), p.GetValue(metric) ?? [], p.GetValue(tolerance), p.GetValue(alpha), p.GetValue(passScore), JUnit: p.GetValue(junit), Summary: p.GetValue(summary), JsonOutput: p.GetValue(output) == "json"), console))));
 
         var compareBaseline = new Argument<string>("baseline") { Description = "The baseline report.json." };
         var compareCurrent = new Argument<string>("current") { Description = "The current report.json." };
         var compareMetric = new Option<string?>("--metric") { Description = "The metric to compare; default the current run's primary metric." };
         var limit = new Option<int>("--limit") { Description = "How many changed items to list.", DefaultValueFactory = _ => 20 };
         var compare = new Command("compare", "Show two runs side by side, with the items whose scores changed.") { compareBaseline, compareCurrent, compareMetric, limit };
-        compare.SetAction(p => Guard(console, p.GetValue(output) == "json", () => CompareCommand.Run(p.GetRequiredValue(compareBaseline), p.GetRequiredValue(compareCurrent), p.GetValue(compareMetric), Math.Max(0, p.GetValue(limit)), p.GetValue(output) == "json", console)));
+        compare.SetAction((p, _) => GuardAsync(console, p.GetValue(output) == "json", () => Task.FromResult(CompareCommand.Run(p.GetRequiredValue(compareBaseline), p.GetRequiredValue(compareCurrent), p.GetValue(compareMetric), Math.Max(0, p.GetValue(limit)), p.GetValue(output) == "json", console))));
 
         var tune = new Command("tune", "Search the rung settings in the config's 'tune' section on the dev split; write a tuned configuration that eval can use as a rung.") { config };
         tune.SetAction((p, token) => GuardAsync(console, p.GetValue(output) == "json", () => TuneCommand.RunAsync(p.GetRequiredValue(config), p.GetValue(output) == "json", console, token)));
@@ -77,9 +77,6 @@ internal static class CliApp
         root.Subcommands.Add(tune);
         return root;
     }
-
-    private static int Guard(CliConsole console, bool json, Func<int> action) =>
-        GuardAsync(console, json, () => Task.FromResult(action())).GetAwaiter().GetResult();
 
     /// <summary>Maps failures to exit codes: config errors (every one, with position and fix) 2, known failures their code, anything else 3.</summary>
     private static async Task<int> GuardAsync(CliConsole console, bool json, Func<Task<int>> action)
