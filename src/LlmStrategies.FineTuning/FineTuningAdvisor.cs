@@ -29,82 +29,29 @@ public static class FineTuningAdvisor
 
         var (gain, quality) = Compare(fineTuned, baseline, input);
         var againstBase = input.UntunedBase is { } untuned ? Compare(fineTuned, untuned, input) : default((ConfidenceInterval Gain, QualityVerdict Verdict)?);
-
-        var fineTunedPerCall = fineTuned.TokensPerCall.CostAt(fineTuned.Prices);
-        var baselinePerCall = baseline.TokensPerCall.CostAt(baseline.Prices);
-        var saving = baselinePerCall - fineTunedPerCall;
-        var perRun = input.TrainingCost + input.OverheadPerTrainingRun;
-        var runs = double.IsPositiveInfinity(input.BaseModelLifetimeMonths)
-            ? 1
-            : Math.Max(1, (int)Math.Ceiling((input.HorizonMonths / input.BaseModelLifetimeMonths) - 1e-9));
-        var fixedCosts = (perRun * runs) + (input.MonthlyHostingCost * input.HorizonMonths);
-        var calls = input.ExpectedCallsPerMonth * input.HorizonMonths;
-        var fineTunedTotal = fixedCosts + ((decimal)calls * fineTunedPerCall);
-        var baselineTotal = (decimal)calls * baselinePerCall;
-        double? breakEven = saving > 0 ? (double)(perRun / saving) : null;
-        double? breakEvenPerMonth = saving > 0 ? (double)(fixedCosts / (saving * input.HorizonMonths)) : null;
-        var paysOff = baselineTotal - fineTunedTotal > 0;
+        var costs = HorizonCosts.Of(input);
 
         var go = quality switch
         {
             QualityVerdict.Worse => false,
             QualityVerdict.Better => true,
-            _ => paysOff,
+            _ => costs.PaysOff,
         };
 
-        var gainText = GainText(gain, fineTuned, baseline, input);
         var reasons = new List<FineTuningReason>();
         if (againstBase is { } b)
         {
-            var text = GainText(b.Gain, fineTuned, input.UntunedBase!, input);
-            reasons.Add(b.Verdict switch
-            {
-                QualityVerdict.Better => new(FineTuningReason.FineTuneHelps, true, $"Against its own un-tuned base '{input.UntunedBase!.Name}' (same retriever, prompt and model): the fine-tune helps, gain {text}."),
-                QualityVerdict.Worse => new(FineTuningReason.FineTuneHurts, false, $"Against its own un-tuned base '{input.UntunedBase!.Name}' (same retriever, prompt and model): the fine-tune hurts, gain {text}."),
-                _ => new(FineTuningReason.FineTuneChangesNothing, false, $"Against its own un-tuned base '{input.UntunedBase!.Name}' (same retriever, prompt and model): the fine-tune changes nothing measurable, gain {text}."),
-            });
+            reasons.Add(UntunedBaseReason(b.Gain, b.Verdict, input));
         }
 
-        reasons.AddRange(
-        [
-            quality switch
-            {
-                QualityVerdict.Worse => new(FineTuningReason.QualityWorse, false, $"Quality: '{fineTuned.Name}' is significantly worse than '{baseline.Name}': gain {gainText}."),
-                QualityVerdict.Better => new(FineTuningReason.QualityBetter, true, $"Quality: '{fineTuned.Name}' is significantly better than '{baseline.Name}': gain {gainText}{MinimumText(input)}."),
-                _ => new(FineTuningReason.QualityIndistinguishable, null, $"Quality: '{fineTuned.Name}' is not significantly better than '{baseline.Name}': gain {gainText}{MinimumText(input)}; fine-tuning has to pay for itself in cost."),
-            },
-            saving > 0
-                ? new(FineTuningReason.CheaperPerCall, true, $"Per call: {Money(fineTunedPerCall)} vs {Money(baselinePerCall)}, saving {Money(saving)} ({Tokens(fineTuned.TokensPerCall)} vs {Tokens(baseline.TokensPerCall)} tokens in/out).")
-                : new(FineTuningReason.NotCheaperPerCall, false, $"Per call: {Money(fineTunedPerCall)} vs {Money(baselinePerCall)}: "
-                    + (saving == 0 ? "the same cost" : $"the fine-tuned model costs {Money(-saving)} more")
-                    + $" ({Tokens(fineTuned.TokensPerCall)} vs {Tokens(baseline.TokensPerCall)} tokens in/out), so calls never pay back training."),
-            new(FineTuningReason.Retraining, false, $"Re-training: {Money(perRun)} per training run ({Money(input.TrainingCost)} training + {Money(input.OverheadPerTrainingRun)} overhead); "
-                + (double.IsPositiveInfinity(input.BaseModelLifetimeMonths) ? "the base model is assumed never to change" : $"the base model is expected to change every {N(input.BaseModelLifetimeMonths)} months")
-                + $", so {runs} run(s) in {input.HorizonMonths} months ({Money(perRun * runs)})"
-                + (input.MonthlyHostingCost > 0 ? $", plus {Money(input.MonthlyHostingCost)}/month hosting." : ".")),
-        ]);
-        if (breakEven is { } calls1)
-        {
-            reasons.Add(new(FineTuningReason.BreakEven, null, $"Break-even: {N(calls1)} calls recover one training run; over {input.HorizonMonths} months it takes {N(breakEvenPerMonth!.Value)} calls/month (expected {N(input.ExpectedCallsPerMonth)}/month)."));
-        }
+        reasons.Add(QualityReason(gain, quality, input));
+        AddCostReasons(reasons, costs, input);
 
-        reasons.Add(paysOff
-            ? new(FineTuningReason.PaysOff, true, $"Over {input.HorizonMonths} months at {N(input.ExpectedCallsPerMonth)} calls/month: {Money(fineTunedTotal)} fine-tuned vs {Money(baselineTotal)} baseline, saving {Money(baselineTotal - fineTunedTotal)}.")
-            : new(FineTuningReason.DoesNotPayOff, false, $"Over {input.HorizonMonths} months at {N(input.ExpectedCallsPerMonth)} calls/month: {Money(fineTunedTotal)} fine-tuned vs {Money(baselineTotal)} baseline, "
-                + (fineTunedTotal == baselineTotal ? "no saving." : $"{Money(fineTunedTotal - baselineTotal)} more.")));
-
-        var switchTo = go ? WeighSwitches(input, fineTunedTotal, calls, reasons) : null;
-        if (!go)
-        {
-            WeighSwitches(input, fineTunedTotal, calls, reasons);
-        }
-
+        // The alternatives are weighed (and their reasons given) whatever the verdict; a switch only overrides a GO.
+        var best = WeighSwitches(input, costs.FineTunedTotal, costs.Calls, reasons);
+        var switchTo = go ? best : null;
         go &= switchTo is null;
-        var headline = switchTo is { } alternative
-            ? $"NO-GO: switch to '{alternative.Strategy.Name}' instead of fine-tuning, because it is not significantly worse than '{fineTuned.Name}' and costs {Money(fineTunedTotal - alternative.Total)} less over {input.HorizonMonths} months, with no training."
-            : go
-            ? $"GO: fine-tune ('{fineTuned.Name}' instead of '{baseline.Name}'), because {(quality == QualityVerdict.Better ? "its quality is significantly better" : "its quality is indistinguishable and it costs less over the horizon")}."
-            : $"NO-GO: keep '{baseline.Name}', because {(quality == QualityVerdict.Worse ? "the fine-tuned model's quality is significantly worse" : "the fine-tuned model is not significantly better and does not pay for itself over the horizon")}.";
+        var headline = Headline(go, switchTo, quality, costs, input);
         var explanation = string.Join(Environment.NewLine, reasons.Select(r => "- " + r.Message).Prepend(headline));
         return new FineTuningDecision
         {
@@ -117,20 +64,81 @@ public static class FineTuningAdvisor
             FineTunedMeanScore = fineTuned.Scores.Average(),
             BaselineMeanScore = baseline.Scores.Average(),
             ItemCount = fineTuned.Scores.Count,
-            FineTunedCostPerCall = fineTunedPerCall,
-            BaselineCostPerCall = baselinePerCall,
-            CostPerTrainingRun = perRun,
-            TrainingRuns = runs,
+            FineTunedCostPerCall = costs.FineTunedPerCall,
+            BaselineCostPerCall = costs.BaselinePerCall,
+            CostPerTrainingRun = costs.PerRun,
+            TrainingRuns = costs.Runs,
             HorizonMonths = input.HorizonMonths,
-            CallsOverHorizon = calls,
-            BreakEvenCalls = breakEven,
-            BreakEvenCallsPerMonth = breakEvenPerMonth,
-            FineTunedTotalCost = fineTunedTotal,
-            BaselineTotalCost = baselineTotal,
+            CallsOverHorizon = costs.Calls,
+            BreakEvenCalls = costs.BreakEven,
+            BreakEvenCallsPerMonth = costs.BreakEvenPerMonth,
+            FineTunedTotalCost = costs.FineTunedTotal,
+            BaselineTotalCost = costs.BaselineTotal,
             SwitchTo = switchTo?.Strategy.Name,
             Reasons = reasons,
             Explanation = explanation,
         };
+    }
+
+    /// <summary>The fine-tune against its own un-tuned base: does the training itself change anything?</summary>
+    private static FineTuningReason UntunedBaseReason(ConfidenceInterval gain, QualityVerdict verdict, FineTuningAdvisorInput input)
+    {
+        var text = GainText(gain, input.FineTuned, input.UntunedBase!, input);
+        return verdict switch
+        {
+            QualityVerdict.Better => new(FineTuningReason.FineTuneHelps, true, $"Against its own un-tuned base '{input.UntunedBase!.Name}' (same retriever, prompt and model): the fine-tune helps, gain {text}."),
+            QualityVerdict.Worse => new(FineTuningReason.FineTuneHurts, false, $"Against its own un-tuned base '{input.UntunedBase!.Name}' (same retriever, prompt and model): the fine-tune hurts, gain {text}."),
+            _ => new(FineTuningReason.FineTuneChangesNothing, false, $"Against its own un-tuned base '{input.UntunedBase!.Name}' (same retriever, prompt and model): the fine-tune changes nothing measurable, gain {text}."),
+        };
+    }
+
+    /// <summary>The fine-tune against the baseline on quality.</summary>
+    private static FineTuningReason QualityReason(ConfidenceInterval gain, QualityVerdict quality, FineTuningAdvisorInput input)
+    {
+        var (fineTuned, baseline) = (input.FineTuned, input.Baseline);
+        var gainText = GainText(gain, fineTuned, baseline, input);
+        return quality switch
+        {
+            QualityVerdict.Worse => new(FineTuningReason.QualityWorse, false, $"Quality: '{fineTuned.Name}' is significantly worse than '{baseline.Name}': gain {gainText}."),
+            QualityVerdict.Better => new(FineTuningReason.QualityBetter, true, $"Quality: '{fineTuned.Name}' is significantly better than '{baseline.Name}': gain {gainText}{MinimumText(input)}."),
+            _ => new(FineTuningReason.QualityIndistinguishable, null, $"Quality: '{fineTuned.Name}' is not significantly better than '{baseline.Name}': gain {gainText}{MinimumText(input)}; fine-tuning has to pay for itself in cost."),
+        };
+    }
+
+    /// <summary>Adds the cost reasons, in order: per call, re-training, break-even (when calls save anything), the horizon total.</summary>
+    private static void AddCostReasons(List<FineTuningReason> reasons, HorizonCosts costs, FineTuningAdvisorInput input)
+    {
+        var (fineTuned, baseline) = (input.FineTuned, input.Baseline);
+        var saving = costs.Saving;
+        reasons.Add(saving > 0
+            ? new(FineTuningReason.CheaperPerCall, true, $"Per call: {Money(costs.FineTunedPerCall)} vs {Money(costs.BaselinePerCall)}, saving {Money(saving)} ({Tokens(fineTuned.TokensPerCall)} vs {Tokens(baseline.TokensPerCall)} tokens in/out).")
+            : new(FineTuningReason.NotCheaperPerCall, false, $"Per call: {Money(costs.FineTunedPerCall)} vs {Money(costs.BaselinePerCall)}: "
+                + (saving == 0 ? "the same cost" : $"the fine-tuned model costs {Money(-saving)} more")
+                + $" ({Tokens(fineTuned.TokensPerCall)} vs {Tokens(baseline.TokensPerCall)} tokens in/out), so calls never pay back training."));
+        reasons.Add(new(FineTuningReason.Retraining, false, $"Re-training: {Money(costs.PerRun)} per training run ({Money(input.TrainingCost)} training + {Money(input.OverheadPerTrainingRun)} overhead); "
+            + (double.IsPositiveInfinity(input.BaseModelLifetimeMonths) ? "the base model is assumed never to change" : $"the base model is expected to change every {N(input.BaseModelLifetimeMonths)} months")
+            + $", so {costs.Runs} run(s) in {input.HorizonMonths} months ({Money(costs.PerRun * costs.Runs)})"
+            + (input.MonthlyHostingCost > 0 ? $", plus {Money(input.MonthlyHostingCost)}/month hosting." : ".")));
+        if (costs.BreakEven is { } calls1)
+        {
+            reasons.Add(new(FineTuningReason.BreakEven, null, $"Break-even: {N(calls1)} calls recover one training run; over {input.HorizonMonths} months it takes {N(costs.BreakEvenPerMonth!.Value)} calls/month (expected {N(input.ExpectedCallsPerMonth)}/month)."));
+        }
+
+        var (fineTunedTotal, baselineTotal) = (costs.FineTunedTotal, costs.BaselineTotal);
+        reasons.Add(costs.PaysOff
+            ? new(FineTuningReason.PaysOff, true, $"Over {input.HorizonMonths} months at {N(input.ExpectedCallsPerMonth)} calls/month: {Money(fineTunedTotal)} fine-tuned vs {Money(baselineTotal)} baseline, saving {Money(baselineTotal - fineTunedTotal)}.")
+            : new(FineTuningReason.DoesNotPayOff, false, $"Over {input.HorizonMonths} months at {N(input.ExpectedCallsPerMonth)} calls/month: {Money(fineTunedTotal)} fine-tuned vs {Money(baselineTotal)} baseline, "
+                + (fineTunedTotal == baselineTotal ? "no saving." : $"{Money(fineTunedTotal - baselineTotal)} more.")));
+    }
+
+    private static string Headline(bool go, (MeasuredStrategy Strategy, decimal Total)? switchTo, QualityVerdict quality, HorizonCosts costs, FineTuningAdvisorInput input)
+    {
+        var (fineTuned, baseline) = (input.FineTuned, input.Baseline);
+        return switchTo is { } alternative
+            ? $"NO-GO: switch to '{alternative.Strategy.Name}' instead of fine-tuning, because it is not significantly worse than '{fineTuned.Name}' and costs {Money(costs.FineTunedTotal - alternative.Total)} less over {input.HorizonMonths} months, with no training."
+            : go
+            ? $"GO: fine-tune ('{fineTuned.Name}' instead of '{baseline.Name}'), because {(quality == QualityVerdict.Better ? "its quality is significantly better" : "its quality is indistinguishable and it costs less over the horizon")}."
+            : $"NO-GO: keep '{baseline.Name}', because {(quality == QualityVerdict.Worse ? "the fine-tuned model's quality is significantly worse" : "the fine-tuned model is not significantly better and does not pay for itself over the horizon")}.";
     }
 
     /// <summary>
@@ -274,4 +282,47 @@ public static class FineTuningAdvisor
     private static string Money(decimal value) => value.ToString(Math.Abs(value) >= 1 ? "N2" : "0.######", CultureInfo.InvariantCulture);
 
     private static string Tokens(TokensPerCall tokens) => $"{N(tokens.InputTokens)}/{N(tokens.OutputTokens)}";
+
+    /// <summary>The cost arithmetic over the horizon: per call, per training run, how many runs, totals and break-even.</summary>
+    private readonly record struct HorizonCosts(
+        decimal FineTunedPerCall,
+        decimal BaselinePerCall,
+        decimal PerRun,
+        int Runs,
+        double Calls,
+        decimal FineTunedTotal,
+        decimal BaselineTotal,
+        double? BreakEven,
+        double? BreakEvenPerMonth)
+    {
+        /// <summary>What a call on the fine-tuned model saves against the baseline (negative when it costs more).</summary>
+        public decimal Saving => BaselinePerCall - FineTunedPerCall;
+
+        public bool PaysOff => BaselineTotal - FineTunedTotal > 0;
+
+        public static HorizonCosts Of(FineTuningAdvisorInput input)
+        {
+            var fineTunedPerCall = input.FineTuned.TokensPerCall.CostAt(input.FineTuned.Prices);
+            var baselinePerCall = input.Baseline.TokensPerCall.CostAt(input.Baseline.Prices);
+            var saving = baselinePerCall - fineTunedPerCall;
+            var perRun = input.TrainingCost + input.OverheadPerTrainingRun;
+            var runs = double.IsPositiveInfinity(input.BaseModelLifetimeMonths)
+                ? 1
+                : Math.Max(1, (int)Math.Ceiling((input.HorizonMonths / input.BaseModelLifetimeMonths) - 1e-9));
+            var fixedCosts = (perRun * runs) + (input.MonthlyHostingCost * input.HorizonMonths);
+            var calls = input.ExpectedCallsPerMonth * input.HorizonMonths;
+            double? breakEven = saving > 0 ? (double)(perRun / saving) : null;
+            double? breakEvenPerMonth = saving > 0 ? (double)(fixedCosts / (saving * input.HorizonMonths)) : null;
+            return new HorizonCosts(
+                fineTunedPerCall,
+                baselinePerCall,
+                perRun,
+                runs,
+                calls,
+                fixedCosts + ((decimal)calls * fineTunedPerCall),
+                (decimal)calls * baselinePerCall,
+                breakEven,
+                breakEvenPerMonth);
+        }
+    }
 }

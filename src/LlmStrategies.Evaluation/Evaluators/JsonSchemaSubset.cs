@@ -99,6 +99,29 @@ internal sealed class JsonSchemaSubset
             return;
         }
 
+        ValidateValue(schema, instance, path, errors);
+        switch (instance.ValueKind)
+        {
+            case JsonValueKind.Object:
+                ValidateObject(schema, instance, path, errors);
+                break;
+            case JsonValueKind.Array:
+                ValidateArray(schema, instance, path, errors);
+                break;
+            case JsonValueKind.String:
+                ValidateString(schema, instance, path, errors);
+                break;
+            case JsonValueKind.Number:
+                ValidateNumber(schema, instance, path, errors);
+                break;
+        }
+
+        ValidateCombinators(schema, instance, path, errors);
+    }
+
+    /// <summary>enum and const.</summary>
+    private static void ValidateValue(JsonElement schema, JsonElement instance, string path, List<string> errors)
+    {
         if (schema.TryGetProperty("enum", out var enumeration) && !enumeration.EnumerateArray().Any(e => JsonElement.DeepEquals(e, instance)))
         {
             errors.Add($"{path}: {Short(instance)} is not one of {enumeration.GetRawText()}");
@@ -108,62 +131,66 @@ internal sealed class JsonSchemaSubset
         {
             errors.Add($"{path}: expected {constant.GetRawText()}, found {Short(instance)}");
         }
+    }
 
-        switch (instance.ValueKind)
+    /// <summary>minItems, maxItems and items.</summary>
+    private static void ValidateArray(JsonElement schema, JsonElement instance, string path, List<string> errors)
+    {
+        var count = instance.GetArrayLength();
+        if (schema.TryGetProperty("minItems", out var minItems) && count < minItems.GetInt32())
         {
-            case JsonValueKind.Object:
-                ValidateObject(schema, instance, path, errors);
-                break;
-            case JsonValueKind.Array:
-                var count = instance.GetArrayLength();
-                if (schema.TryGetProperty("minItems", out var minItems) && count < minItems.GetInt32())
-                {
-                    errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}: {count} items, at least {minItems.GetInt32()} required"));
-                }
-
-                if (schema.TryGetProperty("maxItems", out var maxItems) && count > maxItems.GetInt32())
-                {
-                    errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}: {count} items, at most {maxItems.GetInt32()} allowed"));
-                }
-
-                if (schema.TryGetProperty("items", out var items))
-                {
-                    var i = 0;
-                    foreach (var element in instance.EnumerateArray())
-                    {
-                        Validate(items, element, string.Create(CultureInfo.InvariantCulture, $"{path}[{i++}]"), errors);
-                    }
-                }
-
-                break;
-            case JsonValueKind.String:
-                var text = instance.GetString()!;
-                var length = text.EnumerateRunes().Count();
-                if (schema.TryGetProperty("minLength", out var minLength) && length < minLength.GetInt32())
-                {
-                    errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}: length {length}, at least {minLength.GetInt32()} required"));
-                }
-
-                if (schema.TryGetProperty("maxLength", out var maxLength) && length > maxLength.GetInt32())
-                {
-                    errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}: length {length}, at most {maxLength.GetInt32()} allowed"));
-                }
-
-                if (schema.TryGetProperty("pattern", out var pattern) && !Regex.IsMatch(text, pattern.GetString()!, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
-                {
-                    errors.Add($"{path}: {Short(instance)} does not match /{pattern.GetString()}/");
-                }
-
-                break;
-            case JsonValueKind.Number:
-                var value = instance.GetDouble();
-                Bound(schema, "minimum", value, (v, b) => v >= b, ">=", path, errors);
-                Bound(schema, "maximum", value, (v, b) => v <= b, "<=", path, errors);
-                Bound(schema, "exclusiveMinimum", value, (v, b) => v > b, ">", path, errors);
-                Bound(schema, "exclusiveMaximum", value, (v, b) => v < b, "<", path, errors);
-                break;
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}: {count} items, at least {minItems.GetInt32()} required"));
         }
 
+        if (schema.TryGetProperty("maxItems", out var maxItems) && count > maxItems.GetInt32())
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}: {count} items, at most {maxItems.GetInt32()} allowed"));
+        }
+
+        if (schema.TryGetProperty("items", out var items))
+        {
+            var i = 0;
+            foreach (var element in instance.EnumerateArray())
+            {
+                Validate(items, element, string.Create(CultureInfo.InvariantCulture, $"{path}[{i++}]"), errors);
+            }
+        }
+    }
+
+    /// <summary>minLength, maxLength (in code points, as JSON Schema counts) and pattern.</summary>
+    private static void ValidateString(JsonElement schema, JsonElement instance, string path, List<string> errors)
+    {
+        var text = instance.GetString()!;
+        var length = text.EnumerateRunes().Count();
+        if (schema.TryGetProperty("minLength", out var minLength) && length < minLength.GetInt32())
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}: length {length}, at least {minLength.GetInt32()} required"));
+        }
+
+        if (schema.TryGetProperty("maxLength", out var maxLength) && length > maxLength.GetInt32())
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{path}: length {length}, at most {maxLength.GetInt32()} allowed"));
+        }
+
+        if (schema.TryGetProperty("pattern", out var pattern) && !Regex.IsMatch(text, pattern.GetString()!, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)))
+        {
+            errors.Add($"{path}: {Short(instance)} does not match /{pattern.GetString()}/");
+        }
+    }
+
+    /// <summary>minimum, maximum, exclusiveMinimum and exclusiveMaximum.</summary>
+    private static void ValidateNumber(JsonElement schema, JsonElement instance, string path, List<string> errors)
+    {
+        var value = instance.GetDouble();
+        Bound(schema, "minimum", value, (v, b) => v >= b, ">=", path, errors);
+        Bound(schema, "maximum", value, (v, b) => v <= b, "<=", path, errors);
+        Bound(schema, "exclusiveMinimum", value, (v, b) => v > b, ">", path, errors);
+        Bound(schema, "exclusiveMaximum", value, (v, b) => v < b, "<", path, errors);
+    }
+
+    /// <summary>allOf, anyOf, oneOf and not.</summary>
+    private static void ValidateCombinators(JsonElement schema, JsonElement instance, string path, List<string> errors)
+    {
         if (schema.TryGetProperty("allOf", out var allOf))
         {
             foreach (var child in allOf.EnumerateArray())

@@ -54,14 +54,7 @@ public sealed class TrainingDataValidator
     private TrainingDataReport Validate(byte[] content, string sourceName)
     {
         var issues = new List<TrainingDataIssue>();
-        var seenExamples = new Dictionary<string, int>(StringComparer.Ordinal);
-        var seenPrompts = new Dictionary<string, (int Line, string Answer)>(StringComparer.Ordinal);
-        var lineCount = 0;
-        var valid = 0;
-        var total = 0L;
-        var max = 0;
-        var min = int.MaxValue;
-
+        var tally = new ExampleTally();
         var span = content.AsSpan();
         if (span.StartsWith("\uFEFF"u8))
         {
@@ -72,14 +65,7 @@ public sealed class TrainingDataValidator
         while (!span.IsEmpty)
         {
             lineNumber++;
-            var end = span.IndexOf((byte)'\n');
-            var line = end < 0 ? span : span[..end];
-            span = end < 0 ? [] : span[(end + 1)..];
-            if (line.EndsWith("\r"u8))
-            {
-                line = line[..^1];
-            }
-
+            var line = NextLine(ref span);
             if (line.Trim(" \t"u8).IsEmpty)
             {
                 // A single newline at the very end is the normal JSONL terminator, not a blank line.
@@ -91,13 +77,12 @@ public sealed class TrainingDataValidator
                 continue;
             }
 
-            lineCount++;
+            tally.LineCount++;
             var before = issues.Count;
-            int tokens;
-            string exampleKey, promptKey, answer;
+            CheckedExample? example;
             try
             {
-                tokens = CheckLine(line, lineNumber, issues, out exampleKey, out promptKey, out answer);
+                example = CheckLine(line, lineNumber, issues);
             }
             catch (InvalidOperationException ex)
             {
@@ -106,72 +91,91 @@ public sealed class TrainingDataValidator
                 continue;
             }
 
-            if (issues.Skip(before).Any(i => i.Severity == TrainingDataIssueSeverity.Error))
+            if (example is { } valid && !issues.Skip(before).Any(i => i.Severity == TrainingDataIssueSeverity.Error))
             {
-                continue;
+                TallyExample(valid, lineNumber, tally, issues);
             }
-
-            if (seenExamples.TryGetValue(exampleKey, out var firstLine))
-            {
-                issues.Add(Error(lineNumber, "messages", $"the example duplicates line {firstLine}.", "remove one of them: a duplicate counts twice in training and may leak across splits."));
-                continue;
-            }
-
-            seenExamples.Add(exampleKey, lineNumber);
-            if (promptKey.Length > 0)
-            {
-                if (seenPrompts.TryGetValue(promptKey, out var earlier) && !string.Equals(earlier.Answer, answer, StringComparison.Ordinal))
-                {
-                    issues.Add(Warning(lineNumber, "messages", $"the prompt is the same as line {earlier.Line}'s but the final assistant answer differs.", "keep one answer per prompt unless the variation is intended; contradictory targets blur what the model learns."));
-                }
-                else
-                {
-                    seenPrompts.TryAdd(promptKey, (lineNumber, answer));
-                }
-            }
-
-            if (tokens > _options.MaxTokensPerExample)
-            {
-                issues.Add(Error(lineNumber, "messages", $"the example has {tokens:N0} tokens ({_options.TokenizerName}), more than the limit of {_options.MaxTokensPerExample:N0}.", "shorten the turns or split the conversation; the provider would truncate or reject it."));
-                continue;
-            }
-
-            valid++;
-            total += tokens;
-            max = Math.Max(max, tokens);
-            min = Math.Min(min, tokens);
         }
 
-        if (lineCount == 0)
-        {
-            issues.Add(Error(0, "(file)", "the file has no examples.", "export the train split into it; " + ExampleShape));
-        }
-        else if (valid < _options.MinimumExamples)
-        {
-            issues.Add(Error(0, "(file)", $"only {valid} valid example(s); at least {_options.MinimumExamples} are needed.", "fix the errors above or add examples (providers recommend 50 to 100 well-chosen examples to see a clear effect)."));
-        }
-
-        if (_options.MaxTotalTokens is { } limit && total > limit)
-        {
-            issues.Add(Error(0, "(file)", $"the examples total {total:N0} tokens, more than the limit of {limit:N0}.", "use fewer or shorter examples, or raise TrainingDataValidationOptions.MaxTotalTokens if the provider allows more."));
-        }
-
+        AddFileIssues(tally, issues);
         return new TrainingDataReport
         {
             Path = sourceName,
-            LineCount = lineCount,
-            ValidExampleCount = valid,
-            TotalTokens = total,
-            MaxExampleTokens = max,
-            MinExampleTokens = valid == 0 ? 0 : min,
+            LineCount = tally.LineCount,
+            ValidExampleCount = tally.Valid,
+            TotalTokens = tally.Total,
+            MaxExampleTokens = tally.Max,
+            MinExampleTokens = tally.Valid == 0 ? 0 : tally.Min,
             TokenizerName = _options.TokenizerName,
             Issues = issues,
         };
     }
 
-    private int CheckLine(ReadOnlySpan<byte> line, int lineNumber, List<TrainingDataIssue> issues, out string exampleKey, out string promptKey, out string answer)
+    /// <summary>Cuts the next line (without its <c>\n</c> or <c>\r\n</c>) off the front of <paramref name="span"/>.</summary>
+    private static ReadOnlySpan<byte> NextLine(ref Span<byte> span)
     {
-        exampleKey = promptKey = answer = string.Empty;
+        var end = span.IndexOf((byte)'\n');
+        ReadOnlySpan<byte> line = end < 0 ? span : span[..end];
+        span = end < 0 ? [] : span[(end + 1)..];
+        return line.EndsWith("\r"u8) ? line[..^1] : line;
+    }
+
+    /// <summary>Counts an example that passed the line checks: duplicates, contradictory answers, the token limit.</summary>
+    private void TallyExample(CheckedExample example, int lineNumber, ExampleTally tally, List<TrainingDataIssue> issues)
+    {
+        if (tally.SeenExamples.TryGetValue(example.Key, out var firstLine))
+        {
+            issues.Add(Error(lineNumber, "messages", $"the example duplicates line {firstLine}.", "remove one of them: a duplicate counts twice in training and may leak across splits."));
+            return;
+        }
+
+        tally.SeenExamples.Add(example.Key, lineNumber);
+        if (example.PromptKey.Length > 0)
+        {
+            if (tally.SeenPrompts.TryGetValue(example.PromptKey, out var earlier) && !string.Equals(earlier.Answer, example.Answer, StringComparison.Ordinal))
+            {
+                issues.Add(Warning(lineNumber, "messages", $"the prompt is the same as line {earlier.Line}'s but the final assistant answer differs.", "keep one answer per prompt unless the variation is intended; contradictory targets blur what the model learns."));
+            }
+            else
+            {
+                tally.SeenPrompts.TryAdd(example.PromptKey, (lineNumber, example.Answer));
+            }
+        }
+
+        var tokens = example.Tokens;
+        if (tokens > _options.MaxTokensPerExample)
+        {
+            issues.Add(Error(lineNumber, "messages", $"the example has {tokens:N0} tokens ({_options.TokenizerName}), more than the limit of {_options.MaxTokensPerExample:N0}.", "shorten the turns or split the conversation; the provider would truncate or reject it."));
+            return;
+        }
+
+        tally.Valid++;
+        tally.Total += tokens;
+        tally.Max = Math.Max(tally.Max, tokens);
+        tally.Min = Math.Min(tally.Min, tokens);
+    }
+
+    /// <summary>Adds the problems of the file as a whole: no examples, too few valid ones, too many tokens.</summary>
+    private void AddFileIssues(ExampleTally tally, List<TrainingDataIssue> issues)
+    {
+        if (tally.LineCount == 0)
+        {
+            issues.Add(Error(0, "(file)", "the file has no examples.", "export the train split into it; " + ExampleShape));
+        }
+        else if (tally.Valid < _options.MinimumExamples)
+        {
+            issues.Add(Error(0, "(file)", $"only {tally.Valid} valid example(s); at least {_options.MinimumExamples} are needed.", "fix the errors above or add examples (providers recommend 50 to 100 well-chosen examples to see a clear effect)."));
+        }
+
+        if (_options.MaxTotalTokens is { } limit && tally.Total > limit)
+        {
+            issues.Add(Error(0, "(file)", $"the examples total {tally.Total:N0} tokens, more than the limit of {limit:N0}.", "use fewer or shorter examples, or raise TrainingDataValidationOptions.MaxTotalTokens if the provider allows more."));
+        }
+    }
+
+    /// <summary>Checks one line's JSON; <see langword="null"/> when it is not an object with a non-empty messages array.</summary>
+    private CheckedExample? CheckLine(ReadOnlySpan<byte> line, int lineNumber, List<TrainingDataIssue> issues)
+    {
         JsonDocument document;
         try
         {
@@ -180,7 +184,7 @@ public sealed class TrainingDataValidator
         catch (JsonException ex)
         {
             issues.Add(Error(lineNumber, "(line)", $"the line is not valid JSON ({ex.Message}).", ExampleShape + "; a JSON value must not span lines."));
-            return 0;
+            return null;
         }
 
         using (document)
@@ -189,7 +193,7 @@ public sealed class TrainingDataValidator
             if (root.ValueKind != JsonValueKind.Object)
             {
                 issues.Add(Error(lineNumber, "(line)", $"the line is a JSON {Kind(root)}, not an object.", ExampleShape));
-                return 0;
+                return null;
             }
 
             foreach (var property in root.EnumerateObject())
@@ -203,84 +207,94 @@ public sealed class TrainingDataValidator
             if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
             {
                 issues.Add(Error(lineNumber, "messages", messages.ValueKind == JsonValueKind.Undefined ? "the field is missing." : $"the field is a JSON {Kind(messages)}, not an array.", ExampleShape));
-                return 0;
+                return null;
             }
 
             if (messages.GetArrayLength() == 0)
             {
                 issues.Add(Error(lineNumber, "messages", "the conversation is empty.", "add at least a user turn and the assistant answer."));
-                return 0;
+                return null;
             }
 
-            var tokens = TokensPerExample;
-            var key = new StringBuilder();
-            var prompt = new StringBuilder();
-            var lastAssistant = string.Empty;
-            var assistants = 0;
-            var users = 0;
-            var lastRole = string.Empty;
-            var index = -1;
-            foreach (var message in messages.EnumerateArray())
-            {
-                index++;
-                var field = $"messages[{index}]";
-                if (message.ValueKind != JsonValueKind.Object)
-                {
-                    issues.Add(Error(lineNumber, field, $"the message is a JSON {Kind(message)}, not an object.", "write each message as {\"role\":\"...\",\"content\":\"...\"}."));
-                    continue;
-                }
-
-                var role = CheckRole(message, lineNumber, field, issues);
-                var content = CheckContent(message, role, lineNumber, field, issues);
-                CheckWeight(message, role, lineNumber, field, issues);
-                if (role is null || content is null)
-                {
-                    continue;
-                }
-
-                if (role is "system" or "developer" && index > 0)
-                {
-                    issues.Add(Warning(lineNumber, $"{field}.role", $"a {role} message appears after the conversation started (position {index}).", $"put the {role} message first, as the model will see it when called."));
-                }
-
-                assistants += role == "assistant" ? 1 : 0;
-                users += role == "user" ? 1 : 0;
-                lastRole = role;
-                tokens += TokensPerMessage + _options.Tokenizer.CountTokens(role) + _options.Tokenizer.CountTokens(content);
-                if (message.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
-                {
-                    tokens += TokensPerName + _options.Tokenizer.CountTokens(name.GetString()!);
-                }
-
-                if (role == "assistant")
-                {
-                    // The prompt of a final answer is everything before it.
-                    prompt.Clear().Append(key);
-                    lastAssistant = content;
-                }
-
-                key.Append(role).Append('\u001F').Append(content).Append('\u001E');
-            }
-
-            if (assistants == 0)
-            {
-                issues.Add(Error(lineNumber, "messages", "the conversation has no assistant turn, so there is nothing to learn.", "add the expected answer as a final {\"role\":\"assistant\",\"content\":\"...\"} message."));
-            }
-            else if (lastRole.Length > 0 && lastRole != "assistant")
-            {
-                issues.Add(Warning(lineNumber, $"messages[{index}]", $"the conversation ends with a {lastRole} turn; turns after the last assistant answer are not learned.", "end each example with the assistant answer, or remove the trailing turns."));
-            }
-
-            if (users == 0 && assistants > 0)
-            {
-                issues.Add(Warning(lineNumber, "messages", "the conversation has no user turn.", "add the user's input before the assistant answer, as the model will be called with one."));
-            }
-
-            exampleKey = key.ToString();
-            promptKey = prompt.ToString();
-            answer = lastAssistant;
-            return tokens;
+            return CheckConversation(messages, lineNumber, issues);
         }
+    }
+
+    /// <summary>Checks each message and the order of the turns, and counts the example's tokens.</summary>
+    private CheckedExample CheckConversation(JsonElement messages, int lineNumber, List<TrainingDataIssue> issues)
+    {
+        var tokens = TokensPerExample;
+        var key = new StringBuilder();
+        var prompt = new StringBuilder();
+        var lastAssistant = string.Empty;
+        var assistants = 0;
+        var users = 0;
+        var lastRole = string.Empty;
+        var index = -1;
+        foreach (var message in messages.EnumerateArray())
+        {
+            index++;
+            var field = $"messages[{index}]";
+            if (message.ValueKind != JsonValueKind.Object)
+            {
+                issues.Add(Error(lineNumber, field, $"the message is a JSON {Kind(message)}, not an object.", "write each message as {\"role\":\"...\",\"content\":\"...\"}."));
+                continue;
+            }
+
+            var role = CheckRole(message, lineNumber, field, issues);
+            var content = CheckContent(message, role, lineNumber, field, issues);
+            CheckWeight(message, role, lineNumber, field, issues);
+            if (role is null || content is null)
+            {
+                continue;
+            }
+
+            if (role is "system" or "developer" && index > 0)
+            {
+                issues.Add(Warning(lineNumber, $"{field}.role", $"a {role} message appears after the conversation started (position {index}).", $"put the {role} message first, as the model will see it when called."));
+            }
+
+            assistants += role == "assistant" ? 1 : 0;
+            users += role == "user" ? 1 : 0;
+            lastRole = role;
+            tokens += MessageTokens(message, role, content);
+            if (role == "assistant")
+            {
+                // The prompt of a final answer is everything before it.
+                prompt.Clear().Append(key);
+                lastAssistant = content;
+            }
+
+            key.Append(role).Append('\u001F').Append(content).Append('\u001E');
+        }
+
+        if (assistants == 0)
+        {
+            issues.Add(Error(lineNumber, "messages", "the conversation has no assistant turn, so there is nothing to learn.", "add the expected answer as a final {\"role\":\"assistant\",\"content\":\"...\"} message."));
+        }
+        else if (lastRole.Length > 0 && lastRole != "assistant")
+        {
+            issues.Add(Warning(lineNumber, $"messages[{index}]", $"the conversation ends with a {lastRole} turn; turns after the last assistant answer are not learned.", "end each example with the assistant answer, or remove the trailing turns."));
+        }
+
+        if (users == 0 && assistants > 0)
+        {
+            issues.Add(Warning(lineNumber, "messages", "the conversation has no user turn.", "add the user's input before the assistant answer, as the model will be called with one."));
+        }
+
+        return new CheckedExample(tokens, key.ToString(), prompt.ToString(), lastAssistant);
+    }
+
+    /// <summary>A message's tokens: framing, role, content and (when present) name.</summary>
+    private int MessageTokens(JsonElement message, string role, string content)
+    {
+        var tokens = TokensPerMessage + _options.Tokenizer.CountTokens(role) + _options.Tokenizer.CountTokens(content);
+        if (message.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String)
+        {
+            tokens += TokensPerName + _options.Tokenizer.CountTokens(name.GetString()!);
+        }
+
+        return tokens;
     }
 
     private string? CheckRole(JsonElement message, int lineNumber, string field, List<TrainingDataIssue> issues)
@@ -357,4 +371,26 @@ public sealed class TrainingDataValidator
     private static TrainingDataIssue Error(int line, string field, string problem, string fix) => new(line, field, problem, fix, TrainingDataIssueSeverity.Error);
 
     private static TrainingDataIssue Warning(int line, string field, string problem, string fix) => new(line, field, problem, fix, TrainingDataIssueSeverity.Warning);
+
+    /// <summary>A line that parsed as a conversation: its tokens, its identity (every turn), the prompt before the final
+    /// assistant answer, and that answer.</summary>
+    private sealed record CheckedExample(int Tokens, string Key, string PromptKey, string Answer);
+
+    /// <summary>What the file's lines have added up to so far.</summary>
+    private sealed class ExampleTally
+    {
+        public Dictionary<string, int> SeenExamples { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, (int Line, string Answer)> SeenPrompts { get; } = new(StringComparer.Ordinal);
+
+        public int LineCount { get; set; }
+
+        public int Valid { get; set; }
+
+        public long Total { get; set; }
+
+        public int Max { get; set; }
+
+        public int Min { get; set; } = int.MaxValue;
+    }
 }

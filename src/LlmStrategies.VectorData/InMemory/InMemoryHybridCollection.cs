@@ -1,9 +1,6 @@
-using LlmStrategies.Retrieval.Hybrid;
-using System.Globalization;
 using System.Diagnostics.CodeAnalysis;
 using System.Linq.Expressions;
 using System.Runtime.CompilerServices;
-using LlmStrategies.Retrieval.Keyword;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.VectorData;
 using Microsoft.Extensions.VectorData.ProviderServices;
@@ -37,7 +34,7 @@ namespace LlmStrategies.VectorData;
 /// <para><b>Thread-safety.</b> Any number of concurrent searches and reads; writes are serialised.</para>
 /// </remarks>
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "Every Microsoft.Extensions.VectorData connector names its VectorStoreCollection subclass <Store>Collection (InMemoryCollection, QdrantCollection...).")]
-public sealed class InMemoryHybridCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>, IKeywordHybridSearchable<TRecord>
+public sealed partial class InMemoryHybridCollection<TKey, TRecord> : VectorStoreCollection<TKey, TRecord>, IKeywordHybridSearchable<TRecord>
     where TKey : notnull
     where TRecord : class
 {
@@ -168,164 +165,6 @@ public sealed class InMemoryHybridCollection<TKey, TRecord> : VectorStoreCollect
     }
 
     /// <inheritdoc/>
-    public override Task UpsertAsync(TRecord record, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return UpsertAsync([record], cancellationToken);
-    }
-
-    /// <inheritdoc/>
-    /// <exception cref="ArgumentException">A record has a vector whose length is not its property's dimensions, a
-    /// non-finite value, or (for cosine) only zeros.</exception>
-    /// <exception cref="InvalidOperationException">An embedding generator returned vectors of another dimension than the property's.</exception>
-    public override async Task UpsertAsync(IEnumerable<TRecord> records, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(records);
-        var batch = records.ToArray();
-        if (Array.IndexOf(batch, null) >= 0)
-        {
-            throw new ArgumentException("The batch contains a null record.", nameof(records));
-        }
-
-        var storage = Storage("Upsert");
-        if (batch.Length == 0)
-        {
-            return;
-        }
-
-        // Embeddings first (one generator call per property for the whole batch), so that a failure stores nothing.
-        var vectorProperties = _model.VectorProperties;
-        var generated = new IReadOnlyList<Embedding>?[vectorProperties.Count];
-        for (var p = 0; p < vectorProperties.Count; p++)
-        {
-            var property = vectorProperties[p];
-            if (HybridModelBuilder.IsNativeVectorType(property.Type))
-            {
-                continue;
-            }
-
-            generated[p] = await property.GenerateEmbeddingsAsync(batch.Select(property.GetValueAsObject), cancellationToken).ConfigureAwait(false);
-            if (generated[p]!.Count != batch.Length)
-            {
-                throw new InvalidOperationException($"The embedding generator of vector property '{property.ModelName}' returned {generated[p]!.Count} embeddings for {batch.Length} records.");
-            }
-        }
-
-        var rows = new (TKey Key, object?[] Data, float[]?[] Vectors, IReadOnlyDictionary<string, string> Metadata)[batch.Length];
-        var fullTexts = new string?[batch.Length][];
-        for (var i = 0; i < batch.Length; i++)
-        {
-            var record = batch[i];
-            var key = KeyOf(record);
-            var vectors = new float[]?[vectorProperties.Count];
-            for (var p = 0; p < vectorProperties.Count; p++)
-            {
-                vectors[p] = generated[p] is { } embeddings
-                    ? CheckedCopy(((Embedding<float>)embeddings[i]).Vector, vectorProperties[p], key, fromGenerator: true)
-                    : VectorOf(record, vectorProperties[p], key);
-            }
-
-            var data = _model.DataProperties.Select(d => d.GetValueAsObject(record)).ToArray();
-            rows[i] = (key, data, vectors, MetadataOf(data));
-            fullTexts[i] = _fullTextProperties.Select(f => (string?)f.GetValueAsObject(record)).ToArray();
-        }
-
-        storage.Upsert(rows, fullTexts);
-    }
-
-    /// <inheritdoc/>
-    /// <exception cref="ArgumentException">The search vector's length is not the property's dimensions, or a string search value is empty.</exception>
-    /// <exception cref="NotSupportedException">The search value is not a vector and no embedding generator is configured,
-    /// the filter uses an unsupported construct, or <c>IncludeVectors</c> is set for generated vectors.</exception>
-    public override async IAsyncEnumerable<VectorSearchResult<TRecord>> SearchAsync<TInput>(
-        TInput searchValue,
-        int top,
-        VectorSearchOptions<TRecord>? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(searchValue);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(top);
-        options ??= new VectorSearchOptions<TRecord>();
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip, "options.Skip");
-        var includeVectors = CheckIncludeVectors(options.IncludeVectors);
-        var vectorProperty = _model.GetVectorPropertyOrSingle(options);
-        var filter = FilterCompiler.Compile(options.Filter, _model);
-        var storage = Storage("Search");
-        var query = await QueryVectorAsync(searchValue, vectorProperty, cancellationToken).ConfigureAwait(false);
-
-        var p = IndexOf(vectorProperty);
-        var scoring = VectorScoring.For(vectorProperty);
-        var candidates = VectorCandidates(storage, p, query, filter, top + options.Skip);
-        foreach (var (row, indexScore) in candidates.Skip(options.Skip))
-        {
-            var score = scoring.Convert(indexScore);
-            if (!scoring.Passes(score, options.ScoreThreshold))
-            {
-                // Candidates come best first, so every later one fails the threshold too.
-                yield break;
-            }
-
-            yield return new VectorSearchResult<TRecord>(Materialize(row, includeVectors), score);
-        }
-    }
-
-    /// <summary>
-    /// Searches with a vector (or text embedded by the property's generator) and keywords at once: the vector index and the
-    /// BM25 index of the full-text property each return their best candidates under the same filter, and the lists are
-    /// fused by weighted reciprocal rank (<see cref="HybridFusionOptions"/>). The result's score is the fused score.
-    /// </summary>
-    /// <typeparam name="TInput">The search value's type: a vector, or what the vector property's embedding generator accepts.</typeparam>
-    /// <param name="searchValue">The vector, or text to embed.</param>
-    /// <param name="keywords">The keywords for BM25; at least one non-blank.</param>
-    /// <param name="top">How many results at most.</param>
-    /// <param name="options">Filter, vector and full-text property selection, skip, score threshold (on the fused score), vectors.</param>
-    /// <param name="cancellationToken">Cancels the search.</param>
-    /// <returns>The results, best first.</returns>
-    /// <exception cref="ArgumentException">No keyword has text, or the search vector has the wrong length.</exception>
-    /// <exception cref="InvalidOperationException">The record has no full-text property (mark a string data property
-    /// <c>IsFullTextIndexed</c>), or several and <see cref="HybridSearchOptions{TRecord}.AdditionalProperty"/> does not choose one.</exception>
-    public async IAsyncEnumerable<VectorSearchResult<TRecord>> HybridSearchAsync<TInput>(
-        TInput searchValue,
-        ICollection<string> keywords,
-        int top,
-        HybridSearchOptions<TRecord>? options = null,
-        [EnumeratorCancellation] CancellationToken cancellationToken = default)
-        where TInput : notnull
-    {
-        ArgumentNullException.ThrowIfNull(searchValue);
-        ArgumentNullException.ThrowIfNull(keywords);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(top);
-        options ??= new HybridSearchOptions<TRecord>();
-        ArgumentOutOfRangeException.ThrowIfNegative(options.Skip, "options.Skip");
-        var keywordQuery = string.Join(' ', keywords.Where(k => !string.IsNullOrWhiteSpace(k)));
-        if (keywordQuery.Length == 0)
-        {
-            throw new ArgumentException("The keywords are empty or blank; pass at least one keyword for the full-text search (or use SearchAsync for vector search alone).", nameof(keywords));
-        }
-
-        var includeVectors = CheckIncludeVectors(options.IncludeVectors);
-        var vectorProperty = _model.GetVectorPropertyOrSingle(new VectorSearchOptions<TRecord> { VectorProperty = options.VectorProperty });
-        var fullTextProperty = FullTextPropertyOf(options.AdditionalProperty);
-        var filter = FilterCompiler.Compile(options.Filter, _model);
-        var storage = Storage("HybridSearch");
-        var query = await QueryVectorAsync(searchValue, vectorProperty, cancellationToken).ConfigureAwait(false);
-
-        var depth = Math.Max(top + options.Skip, _fusion.CandidatesPerList);
-        var vectorList = VectorCandidates(storage, IndexOf(vectorProperty), query, filter, depth).Select(c => Candidate(c.Row, c.Score)).ToArray();
-        var keywordList = KeywordCandidates(storage, Array.IndexOf(_fullTextProperties, fullTextProperty), keywordQuery, filter, depth).Select(c => Candidate(c.Row, c.Score)).ToArray();
-        var fused = ScoreFusion.Fuse([vectorList, keywordList], [_fusion.VectorWeight, _fusion.KeywordWeight], _fusion.Method, _fusion.RrfK, options.Skip + top);
-        foreach (var (row, _, score) in fused.Skip(options.Skip))
-        {
-            if (options.ScoreThreshold is { } threshold && score < threshold)
-            {
-                yield break;
-            }
-
-            yield return new VectorSearchResult<TRecord>(Materialize(row, includeVectors), score);
-        }
-    }
-
-    /// <inheritdoc/>
     public override object? GetService(Type serviceType, object? serviceKey = null)
     {
         ArgumentNullException.ThrowIfNull(serviceType);
@@ -346,128 +185,11 @@ public sealed class InMemoryHybridCollection<TKey, TRecord> : VectorStoreCollect
         base.Dispose(disposing);
     }
 
-    private static float[] CheckedCopy(ReadOnlyMemory<float> vector, VectorPropertyModel property, TKey key, bool fromGenerator)
-    {
-        if (vector.Length != property.Dimensions)
-        {
-            throw fromGenerator
-                ? new InvalidOperationException($"The embedding generator of vector property '{property.ModelName}' returned {vector.Length}-dimensional vectors, but the property is declared with {property.Dimensions} dimensions. Declare the model's dimension ([VectorStoreVector({vector.Length})]) or use the model the collection was created for.")
-                : new ArgumentException($"Record '{key}' has a {vector.Length}-dimensional vector in property '{property.ModelName}', which is declared with {property.Dimensions} dimensions. Use the embedding model the collection was created for, or declare the property with {vector.Length} dimensions in a new collection.");
-        }
-
-        var copy = vector.ToArray();
-        foreach (var value in copy)
-        {
-            if (!float.IsFinite(value))
-            {
-                throw new ArgumentException($"Record '{key}' has a NaN or infinite value in vector property '{property.ModelName}'.");
-            }
-        }
-
-        if (VectorScoring.For(property).Metric == VectorSearch.VectorMetric.Cosine && Array.TrueForAll(copy, v => v == 0))
-        {
-            throw new ArgumentException($"Record '{key}' has an all-zero vector in property '{property.ModelName}', which has no direction for cosine similarity. Store a real embedding, or leave the property null.");
-        }
-
-        return copy;
-    }
-
-    private static float[]? VectorOf(TRecord record, VectorPropertyModel property, TKey key) => property.GetValueAsObject(record) switch
-    {
-        null => null,
-        ReadOnlyMemory<float> memory => CheckedCopy(memory, property, key, fromGenerator: false),
-        float[] array => CheckedCopy(array, property, key, fromGenerator: false),
-        Embedding<float> embedding => CheckedCopy(embedding.Vector, property, key, fromGenerator: false),
-        var other => throw new InvalidOperationException($"Vector property '{property.ModelName}' holds a {other.GetType().Name}; expected one of {HybridModelBuilder.SupportedVectorTypes}."),
-    };
-
     private Func<StoredRecord<TKey>, object?> ValueReader(PropertyModel property) => property switch
     {
         KeyPropertyModel => row => row.Key,
         _ => CreateDataReader(property),
     };
-
-    private static async ValueTask<ReadOnlyMemory<float>> QueryVectorAsync<TInput>(TInput searchValue, VectorPropertyModel property, CancellationToken cancellationToken)
-    {
-        var vector = searchValue switch
-        {
-            ReadOnlyMemory<float> memory => memory,
-            float[] array => array,
-            Embedding<float> embedding => embedding.Vector,
-            string text when string.IsNullOrWhiteSpace(text) => throw new ArgumentException("The search text is empty or white space; pass the text to search for.", nameof(searchValue)),
-            _ when property.EmbeddingGenerationDispatcher is not null
-                => ((Embedding<float>)await property.GenerateEmbeddingAsync(searchValue, cancellationToken).ConfigureAwait(false)).Vector,
-            _ => throw new NotSupportedException(VectorDataStrings.InvalidSearchInputAndNoEmbeddingGeneratorWasConfigured(searchValue!.GetType(), HybridModelBuilder.SupportedVectorTypes)),
-        };
-
-        if (vector.Length != property.Dimensions)
-        {
-            throw new ArgumentException($"The search vector has {vector.Length} dimensions but vector property '{property.ModelName}' has {property.Dimensions}. Embed queries with the model the records were embedded with.", nameof(searchValue));
-        }
-
-        return vector;
-    }
-
-    private static List<(StoredRecord<TKey> Row, float Score)> VectorCandidates(CollectionStorage<TKey> storage, int vectorProperty, ReadOnlyMemory<float> query, RecordFilter filter, int wanted)
-    {
-        var index = storage.VectorIndex(vectorProperty);
-        var count = index.Count;
-        var found = new List<(StoredRecord<TKey>, float)>(Math.Min(wanted, Math.Max(count, 1)));
-        if (count == 0 || filter.MatchesNothing)
-        {
-            return found;
-        }
-
-        // Conditions the index cannot evaluate (several allowed values) are checked on over-fetched candidates.
-        var fetch = Math.Min(count, filter.NeedsPostFilter ? wanted * 4 : wanted);
-        while (true)
-        {
-            found.Clear();
-            var hits = index.Search(query.Span, fetch, filter.IndexFilter);
-            foreach (var hit in hits)
-            {
-                if (storage.Row(hit.Key) is { } row && (!filter.NeedsPostFilter || filter.Matches(row.Metadata)))
-                {
-                    found.Add((row, hit.Score));
-                    if (found.Count == wanted)
-                    {
-                        return found;
-                    }
-                }
-            }
-
-            if (hits.Length < fetch || fetch >= count)
-            {
-                return found;
-            }
-
-            fetch = (int)Math.Min(count, fetch * 4L);
-        }
-    }
-
-    private static List<(StoredRecord<TKey> Row, double Score)> KeywordCandidates(CollectionStorage<TKey> storage, int fullTextProperty, string query, RecordFilter filter, int wanted)
-    {
-        if (storage.Count == 0 || filter.MatchesNothing)
-        {
-            return [];
-        }
-
-        var hits = storage.KeywordIndex(fullTextProperty).Search(query, wanted, filter.KeywordFilter);
-        var rows = new List<(StoredRecord<TKey>, double)>(hits.Count);
-        foreach (var hit in hits)
-        {
-            if (storage.Row(CollectionStorage<TKey>.RowIdOf(hit.Chunk.Id)) is { } row)
-            {
-                rows.Add((row, hit.Score));
-            }
-        }
-
-        return rows;
-    }
-
-    /// <summary>A row as the fusion sees it: keyed (and tie-broken) by the record key's invariant text.</summary>
-    private static FusionCandidate<StoredRecord<TKey>> Candidate(StoredRecord<TKey> row, double score) =>
-        new(row, Convert.ToString(row.Key, CultureInfo.InvariantCulture) ?? string.Empty, score);
 
     private Func<StoredRecord<TKey>, object?> CreateDataReader(PropertyModel property)
     {
@@ -488,29 +210,6 @@ public sealed class InMemoryHybridCollection<TKey, TRecord> : VectorStoreCollect
         throw new InvalidOperationException($"Property '{property.ModelName}' is not a data property of the collection.");
     }
 
-    private int IndexOf(VectorPropertyModel property)
-    {
-        for (var i = 0; i < _model.VectorProperties.Count; i++)
-        {
-            if (ReferenceEquals(_model.VectorProperties[i], property))
-            {
-                return i;
-            }
-        }
-
-        throw new InvalidOperationException($"Property '{property.ModelName}' is not a vector property of the collection.");
-    }
-
-    private DataPropertyModel FullTextPropertyOf(Expression<Func<TRecord, object?>>? selector)
-    {
-        if (_fullTextProperties.Length == 0)
-        {
-            throw new InvalidOperationException($"Collection '{Name}' has no full-text property, so it cannot run a keyword hybrid search. Mark a string data property [VectorStoreData(IsFullTextIndexed = true)] (or IsFullTextIndexed = true in the record definition).");
-        }
-
-        return _model.GetFullTextDataPropertyOrSingle(selector);
-    }
-
     private bool CheckIncludeVectors(bool includeVectors)
     {
         if (includeVectors && _model.EmbeddingGenerationRequired)
@@ -519,37 +218,6 @@ public sealed class InMemoryHybridCollection<TKey, TRecord> : VectorStoreCollect
         }
 
         return includeVectors;
-    }
-
-    private TKey KeyOf(TRecord record)
-    {
-        var keyProperty = _model.KeyProperty;
-        var key = keyProperty.GetValueAsObject(record);
-        if (keyProperty.IsAutoGenerated && key is Guid guid && guid == Guid.Empty)
-        {
-            // As in the other connectors: an empty Guid key asks the store to generate one, written back to the record.
-            var generated = Guid.NewGuid();
-            keyProperty.SetValueAsObject(record, generated);
-            key = generated;
-        }
-
-        return key is TKey typed
-            ? typed
-            : throw new ArgumentException($"A record's key property '{keyProperty.ModelName}' is {(key is null ? "null" : $"a {key.GetType().Name}")}; every record needs a key of type {typeof(TKey).Name}.");
-    }
-
-    private Dictionary<string, string> MetadataOf(object?[] data)
-    {
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i < data.Length; i++)
-        {
-            if (_model.DataProperties[i] is { IsIndexed: true } indexed)
-            {
-                metadata[indexed.ModelName] = IndexedValues.Encode(data[i], indexed.Type);
-            }
-        }
-
-        return metadata;
     }
 
     private TRecord Materialize(StoredRecord<TKey> row, bool includeVectors)
