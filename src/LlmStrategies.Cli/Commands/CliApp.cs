@@ -70,9 +70,20 @@ internal static class CliApp
         var tune = new Command("tune", "Search the rung settings in the config's 'tune' section on the dev split; write a tuned configuration that eval can use as a rung.") { config };
         tune.SetAction((p, token) => GuardAsync(console, p.GetValue(output) == "json", () => TuneCommand.RunAsync(p.GetRequiredValue(config), p.GetValue(output) == "json", console, token)));
 
+        var dataOut = new Option<string?>("--out") { Description = "The folder to write into; default the config's output folder." };
+        var profile = new Command("profile", "Profile the config's dataset (counts, lengths, scripts, gaps, labels, exact duplicates, answerability, split leakage); no model calls.") { config, dataOut };
+        profile.SetAction((p, token) => GuardAsync(console, p.GetValue(output) == "json", () => DataCommands.ProfileAsync(p.GetRequiredValue(config), p.GetValue(dataOut), p.GetValue(output) == "json", console, token)));
+
+        var analyzeReport = new Option<string>("--report") { Description = "The report.json of an 'eval' run on this config.", Required = true };
+        var analyzeStrategy = new Option<string?>("--strategy") { Description = "The rung to analyse; default the report's recommendation." };
+        var analyze = new Command("analyze", "Find where a rung fails and what to fix first (slices, retrieval vs reading, ranked findings); no model calls.") { config, analyzeReport, analyzeStrategy, dataOut };
+        analyze.SetAction((p, token) => GuardAsync(console, p.GetValue(output) == "json", () => DataCommands.AnalyzeAsync(p.GetRequiredValue(config), p.GetRequiredValue(analyzeReport), p.GetValue(analyzeStrategy), p.GetValue(dataOut), p.GetValue(output) == "json", console, token)));
+
         root.Subcommands.Add(init);
         root.Subcommands.Add(eval);
         root.Subcommands.Add(gate);
+        root.Subcommands.Add(profile);
+        root.Subcommands.Add(analyze);
         root.Subcommands.Add(compare);
         root.Subcommands.Add(tune);
         return root;

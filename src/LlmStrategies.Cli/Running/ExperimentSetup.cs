@@ -17,15 +17,19 @@ internal sealed class ExperimentSetup : IDisposable
 {
     private readonly List<IDisposable> _owned = [];
 
-    private ExperimentSetup(CliConfig config, DatasetSplits splits, EvaluationDataset test, SplitManifest manifest)
+    private ExperimentSetup(CliConfig config, EvaluationDataset dataset, DatasetSplits splits, EvaluationDataset test, SplitManifest manifest)
     {
         Config = config;
+        Dataset = dataset;
         Splits = splits;
         Test = test;
         Manifest = manifest;
     }
 
     public CliConfig Config { get; }
+
+    /// <summary>Gets the whole dataset (all splits, with its corpus).</summary>
+    public EvaluationDataset Dataset { get; }
 
     public DatasetSplits Splits { get; }
 
@@ -62,7 +66,7 @@ internal sealed class ExperimentSetup : IDisposable
         var manifest = DatasetSplitter.Split(dataset, new SplitOptions { Seed = config.Seed, TrainFraction = d.Train, DevFraction = d.Dev, TestFraction = d.Test, GroupBy = groupBy });
         var splits = manifest.Apply(dataset);
         var test = d.Sample is { } n && n < splits.Test.Items.Count ? DatasetSampler.Sample(splits.Test, n, config.Seed, groupBy) : splits.Test;
-        return new ExperimentSetup(config, splits, test, manifest);
+        return new ExperimentSetup(config, dataset, splits, test, manifest);
     }
 
     /// <summary>Builds the chat clients and the components the rungs (or the tuning space) need.</summary>

@@ -185,6 +185,9 @@ public sealed class CliAppTests
         Assert.That(int.Parse(reused.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Is.GreaterThan(0));
     }
 
+    /// <summary>Runs the tool in-process with a test console.</summary>
+    internal static Task<(int Code, string Output, string Error)> RunCli(params string[] args) => Run(args);
+
     private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
     {
         var console = new TestConsole();
