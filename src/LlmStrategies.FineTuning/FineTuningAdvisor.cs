@@ -148,7 +148,7 @@ public static class FineTuningAdvisor
     /// </summary>
     private static (MeasuredStrategy Strategy, decimal Total)? WeighSwitches(FineTuningAdvisorInput input, decimal fineTunedTotal, double calls, List<FineTuningReason> reasons)
     {
-        var candidates = new List<(MeasuredStrategy Strategy, decimal Total)>();
+        var candidates = new List<(MeasuredStrategy Strategy, decimal Total, string GainText)>();
         foreach (var alternative in input.SwitchModelAlternatives)
         {
             var (gain, verdict) = Compare(input.FineTuned, alternative, input);
@@ -157,7 +157,7 @@ public static class FineTuningAdvisor
             var cheaper = total < fineTunedTotal;
             if (verdict != QualityVerdict.Better && cheaper)
             {
-                candidates.Add((alternative, total));
+                candidates.Add((alternative, total, text));
                 continue;
             }
 
@@ -174,15 +174,14 @@ public static class FineTuningAdvisor
         var best = candidates.OrderBy(c => c.Total).ThenByDescending(c => c.Strategy.Scores.Average()).First();
         foreach (var candidate in candidates)
         {
-            var (gain, _) = Compare(input.FineTuned, candidate.Strategy, input);
             var chosen = ReferenceEquals(candidate.Strategy, best.Strategy);
             reasons.Add(new(chosen ? FineTuningReason.SwitchModelInstead : FineTuningReason.SwitchModelConsidered, chosen ? false : null,
-                $"Switching model instead: '{candidate.Strategy.Name}' is not significantly worse than the fine-tune (fine-tune's gain {GainText(gain, input.FineTuned, candidate.Strategy, input)}) "
+                $"Switching model instead: '{candidate.Strategy.Name}' is not significantly worse than the fine-tune (fine-tune's gain {candidate.GainText}) "
                 + $"and costs {Money(candidate.Total)} over {input.HorizonMonths} months vs {Money(fineTunedTotal)} fine-tuned, with no training"
                 + (chosen ? "." : $"; '{best.Strategy.Name}' costs less still.")));
         }
 
-        return best;
+        return (best.Strategy, best.Total);
     }
 
     /// <summary>The paired gain of <paramref name="a"/> over <paramref name="b"/> and what it means.</summary>
