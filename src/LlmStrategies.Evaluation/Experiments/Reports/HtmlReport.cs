@@ -164,7 +164,7 @@ internal static class HtmlReport
         var rows = report.Strategies.Select((s, i) => (s, m: s.Metrics.FirstOrDefault(x => x.Name == metric) ?? new MetricSummary { Name = metric, Count = 0 }, i)).ToArray();
         // A score bounded in [0, 1] (accuracy, F1, recall...) is drawn on the whole 0–1 axis, so 0.4 never looks like a full bar.
         var scored = rows.Where(r => r.m.Count > 0).ToArray();
-        var bounded = scored.All(r => r.m.Lower >= 0 && r.m.Upper <= 1);
+        var bounded = scored.All(r => OnUnitAxis(r.m));
         var max = bounded ? 1 : scored.Select(r => r.m.Upper).DefaultIfEmpty(1).Max();
         var min = bounded ? 0 : Math.Min(0, scored.Select(r => r.m.Lower).DefaultIfEmpty(0).Min());
         if (max <= min)
@@ -215,20 +215,18 @@ internal static class HtmlReport
             .Select(p => (p.s, m: p.m!, p.x, p.i))
             .ToArray();
         var svg = new StringBuilder();
+        // An empty chart is short, so it does not leave a screen of white space.
+        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{(points.Length == 0 ? 56 : Height)}\" role=\"img\" aria-label=\"{E(metric)} against {E(xLabel)}\">");
+        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{E(metric)} against {E(xLabel)}</text>");
         if (points.Length == 0)
         {
-            // Short, so an empty chart does not leave a screen of white space.
-            svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"56\" role=\"img\" aria-label=\"{E(metric)} against {E(xLabel)}\">");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{E(metric)} against {E(xLabel)}</text>");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"44\" font-size=\"12\" fill=\"#a00\">no strategy has both values (unpriced models have no cost)</text>");
             return svg.Append("</svg>\n").ToString();
         }
 
-        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" role=\"img\" aria-label=\"{E(metric)} against {E(xLabel)}\">");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left}\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{E(metric)} against {E(xLabel)}</text>");
         var (xMin, xMax) = Range(points.Select(p => p.x));
         // A score bounded in [0, 1] gets the whole 0–1 axis here too, as in the interval chart.
-        var (yMin, yMax) = points.All(p => p.m.Lower >= 0 && p.m.Upper <= 1) ? (0.0, 1.0) : Range(points.SelectMany(p => new[] { p.m.Lower, p.m.Upper }));
+        var (yMin, yMax) = points.All(p => OnUnitAxis(p.m)) ? (0.0, 1.0) : Range(points.SelectMany(p => new[] { p.m.Lower, p.m.Upper }));
         double Px(double v) => Left + ((v - xMin) / (xMax - xMin) * (Width - Left - Right));
         double Py(double v) => Height - Bottom - ((v - yMin) / (yMax - yMin) * (Height - Top - Bottom));
         svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{Height - Bottom}\" y2=\"{Height - Bottom}\" stroke=\"#888\"/><line x1=\"{Left}\" x2=\"{Left}\" y1=\"{Top}\" y2=\"{Height - Bottom}\" stroke=\"#888\"/>");
@@ -257,6 +255,9 @@ internal static class HtmlReport
 
         return svg.Append("</svg>\n").ToString();
     }
+
+    /// <summary>Whether a score and its interval lie in [0, 1] (accuracy, F1, recall...): then the charts use the whole 0–1 axis.</summary>
+    private static bool OnUnitAxis(MetricSummary m) => m.Lower >= 0 && m.Upper <= 1;
 
     private static (double Min, double Max) Range(IEnumerable<double> values)
     {
