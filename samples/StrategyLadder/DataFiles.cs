@@ -7,38 +7,7 @@ namespace StrategyLadder;
 /// <summary>Writes the generated knowledge base in the formats the loaders read (items JSONL, BEIR corpus JSONL), atomically.</summary>
 internal static class DataFiles
 {
-    public static void WriteItems(string path, IEnumerable<EvaluationItem> items) => WriteAtomically(path, items, (w, item) =>
-    {
-        w.WriteString("id", item.Id);
-        w.WriteString("input", item.Input);
-        w.WritePropertyName("expected");
-        w.WriteStartArray();
-        foreach (var e in item.ExpectedOutputs)
-        {
-            w.WriteStringValue(e);
-        }
-
-        w.WriteEndArray();
-        if (item.Label is not null)
-        {
-            w.WriteString("label", item.Label);
-        }
-
-        w.WriteStartObject("metadata");
-        foreach (var (k, v) in item.Metadata)
-        {
-            w.WriteString(k, v);
-        }
-
-        w.WriteEndObject();
-        w.WriteStartObject("relevant");
-        foreach (var (k, v) in item.RelevantDocuments)
-        {
-            w.WriteNumber(k, v);
-        }
-
-        w.WriteEndObject();
-    });
+    public static void WriteItems(string path, IEnumerable<EvaluationItem> items) => DatasetWriter.WriteJsonl(path, items);
 
     public static void WriteCorpus(string path, IEnumerable<SourceDocument> documents) => WriteAtomically(path, documents, (w, d) =>
     {

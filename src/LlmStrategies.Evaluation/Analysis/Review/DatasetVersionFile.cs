@@ -1,8 +1,3 @@
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using LlmStrategies.IO;
-
 namespace LlmStrategies.Evaluation.Analysis;
 
 /// <summary>
@@ -30,49 +25,7 @@ public static class DatasetVersionFile
     public static string Save(string directory, EvaluationDataset dataset)
     {
         var path = PathOf(directory, dataset);
-        var text = new StringBuilder();
-        var options = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-        foreach (var item in dataset.Items)
-        {
-            using var buffer = new MemoryStream();
-            using (var w = new Utf8JsonWriter(buffer, options))
-            {
-                w.WriteStartObject();
-                w.WriteString("id", item.Id);
-                w.WriteString("input", item.Input);
-                w.WriteStartArray("expected");
-                foreach (var e in item.ExpectedOutputs)
-                {
-                    w.WriteStringValue(e);
-                }
-
-                w.WriteEndArray();
-                if (item.Label is not null)
-                {
-                    w.WriteString("label", item.Label);
-                }
-
-                w.WriteStartObject("metadata");
-                foreach (var (k, v) in item.Metadata)
-                {
-                    w.WriteString(k, v);
-                }
-
-                w.WriteEndObject();
-                w.WriteStartObject("relevant");
-                foreach (var (k, v) in item.RelevantDocuments)
-                {
-                    w.WriteNumber(k, v);
-                }
-
-                w.WriteEndObject();
-                w.WriteEndObject();
-            }
-
-            text.Append(Encoding.UTF8.GetString(buffer.ToArray())).Append('\n');
-        }
-
-        AtomicFile.WriteAllText(path, text.ToString());
+        DatasetWriter.WriteJsonl(path, dataset.Items);
         return path;
     }
 
