@@ -25,9 +25,10 @@ internal static class DataCommands
         Directory.CreateDirectory(directory);
         var json = Path.Combine(directory, "profile.json");
         var markdown = Path.Combine(directory, "profile.md");
+        var text = DataWorkMarkdown.RenderProfile(profile);
         AtomicFile.WriteAllText(json, profile.ToJson());
-        AtomicFile.WriteAllText(markdown, DataWorkMarkdown.RenderProfile(profile));
-        Write(console, jsonOutput, "profile", [json, markdown], DataWorkMarkdown.RenderProfile(profile));
+        AtomicFile.WriteAllText(markdown, text);
+        Write(console, jsonOutput, "profile", [json, markdown], text);
         return ExitCodes.Success;
     }
 
